@@ -1,0 +1,1 @@
+"""Agents that play arcgames through the agent API."""

@@ -1,0 +1,140 @@
+"""The scalar engine: one play of one game, with levels, action counting, undo and frames.
+
+It is the single source of truth for game semantics; the Gymnasium env, the solver,
+recordings and replays all drive it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import numpy as np
+
+from arcgames.actions import FRAME_SIZE, Action, ActionId, InvalidActionError
+from arcgames.game import Game, Layout
+from arcgames.state import MOVES, Act, State
+
+
+class GameState(str, Enum):
+    """Where a play stands, named as in ARC-AGI-3."""
+
+    NOT_FINISHED = "NOT_FINISHED"
+    WIN = "WIN"
+    GAME_OVER = "GAME_OVER"
+
+
+class GameEndedError(InvalidActionError):
+    """An action sent after the play has ended."""
+
+
+class Outcome(Enum):
+    """What one action did to a level."""
+
+    CONTINUE = 0
+    WON = 1
+    LOST = 2
+
+
+def advance(game: Game, state: State, act: Act) -> Outcome:
+    """Apply one action's rules to ``state`` in place, then judge it (a win takes precedence)."""
+    for rule in game.rules:
+        rule(state, act)
+    if all(cond(state) for cond in game.win):
+        return Outcome.WON
+    if any(cond(state) for cond in game.lose):
+        return Outcome.LOST
+    return Outcome.CONTINUE
+
+
+def to_act(action: Action, layout: Layout) -> Act:
+    """Translate an Action into what rules see: a move direction or a clicked board cell."""
+    if action.id == ActionId.ACTION6:
+        row, col = layout.cell_at(action.x, action.y)
+        return Act(action.id, row=row, col=col)
+    return MOVES.get(action.id) or Act(action.id)
+
+
+class Engine:
+    """Plays one game from a start level; every action counts, RESET and undo included."""
+
+    def __init__(self, game: Game, level: int = 0) -> None:
+        self.game = game
+        self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
+        self.reset(level)
+
+    def reset(self, level: int = 0) -> None:
+        """Start a new play at ``level`` (0-based) with all counters at zero."""
+        if not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
+            raise ValueError(f"level must be an integer in 0..{self.game.num_levels - 1}, got {level!r}")
+        self.game_state = GameState.NOT_FINISHED
+        self.levels_completed = 0
+        self.action_count = 0
+        self._start_level(int(level))
+
+    @property
+    def frame(self) -> np.ndarray:
+        """The current 64x64 frame. A live buffer: copy it to keep it."""
+        return self._frame
+
+    def step(self, action: Action) -> bool:
+        """Apply one action; return True when it completed a level."""
+        if self.game_state == GameState.WIN:
+            raise GameEndedError("the game is won; call reset() to play again")
+        if self.game_state == GameState.GAME_OVER and action.id != ActionId.RESET:
+            raise GameEndedError(
+                f"game over: {action} is not allowed; send RESET to retry the level or call reset() to start over"
+            )
+        if action.id != ActionId.RESET and action.id not in self.game.actions:
+            raise InvalidActionError(
+                f"{action.id.name} is not used by this game; available actions: RESET, "
+                + ", ".join(a.name for a in self.game.actions)
+            )
+        self.action_count += 1
+        self.level_actions += 1
+        completed = False
+        if action.id == ActionId.RESET:
+            self.game_state = GameState.NOT_FINISHED
+            self._start_level(self.level, keep_count=True)
+            return False
+        if action.id == ActionId.ACTION7:
+            if self._history:
+                self.state = self._history.pop()
+        else:
+            self._history.append(self.state.copy())
+            completed = self._apply(to_act(action, self.layout))
+        if not completed:
+            self._draw()
+        return completed
+
+    def _apply(self, act: Act) -> bool:
+        outcome = advance(self.game, self.state, act)
+        if outcome == Outcome.WON:
+            self.levels_completed += 1
+            if self.level + 1 == self.game.num_levels:
+                self.game_state = GameState.WIN
+                self._draw()
+            else:
+                self._start_level(self.level + 1)
+            return True
+        if outcome == Outcome.LOST:
+            self.game_state = GameState.GAME_OVER
+        return False
+
+    def _start_level(self, level: int, keep_count: bool = False) -> None:
+        self.level = level
+        if not keep_count:
+            self.level_actions = 0
+        start = self.game.parsed[level]
+        self.state: State = start.start.copy()
+        self.layout = start.layout
+        self._history: list[State] = []
+        lay = self.layout
+        self._frame.fill(self.game.background)
+        board = self._frame[lay.top : lay.top + lay.height * lay.scale, lay.left : lay.left + lay.width * lay.scale]
+        # A 4-D view (row, pixel, col, pixel) of the board region: drawing is one broadcast write.
+        self._board = board.reshape(lay.height, lay.scale, lay.width, lay.scale)
+        self._draw()
+
+    def _draw(self) -> None:
+        terrain, objects = self.state.grid
+        self._board[...] = self.game.lut[np.maximum(terrain, objects)][:, None, :, None]

@@ -1,0 +1,190 @@
+"""Game definitions: level maps as ASCII art with a legend, plus a composition of primitives.
+
+A game file in ``games/`` builds one :class:`Game`; everything here is checked when
+the game is loaded, so a malformed map fails at import with the game, level, row and
+column named, never in the middle of play.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from arcgames.actions import FRAME_SIZE, ActionId
+from arcgames.kinds import AVATAR, KINDS, Layer, kind_id
+from arcgames.primitives import Condition, Rule
+from arcgames.state import NUM_VARS, State
+
+ENGINE_VERSION = "0.1.0"
+Split = Literal["public", "evaluation"]
+SPLITS: tuple[Split, ...] = ("public", "evaluation")
+
+# Symbol -> (terrain kind, object kind or "" for none). Games may add or override symbols.
+DEFAULT_LEGEND: dict[str, tuple[str, str]] = {
+    ".": ("floor", ""),
+    "#": ("wall", ""),
+    "@": ("floor", "avatar"),
+    "G": ("goal", ""),
+    "+": ("goal", "avatar"),
+    "B": ("floor", "block"),
+    "*": ("goal", "block"),
+    "L": ("lava", ""),
+    "k": ("key", ""),
+    "D": ("door", ""),
+    "o": ("gem", ""),
+    "C": ("floor", "chaser"),
+    "0": ("light_off", ""),
+    "1": ("light_on", ""),
+    "u": ("unpainted", ""),
+    "t": ("trail", ""),
+    "&": ("trail", "avatar"),
+    "P": ("portal", ""),
+    "S": ("switch", ""),
+    "X": ("gate_closed", ""),
+    "_": ("gate_open", ""),
+    "O": ("floor", "boulder"),
+}
+
+_GAME_ID = re.compile(r"^[a-z0-9]{4}$")
+
+
+class GameDefinitionError(ValueError):
+    """A game or level definition that cannot be loaded."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a board of ``height`` x ``width`` cells sits in the 64x64 frame."""
+
+    height: int
+    width: int
+    scale: int  # frame pixels per cell side
+    top: int
+    left: int
+
+    @classmethod
+    def fit(cls, height: int, width: int) -> Layout:
+        """Largest integer scale that fits, centred."""
+        scale = FRAME_SIZE // max(height, width)
+        return cls(height, width, scale, (FRAME_SIZE - height * scale) // 2, (FRAME_SIZE - width * scale) // 2)
+
+    def cell_at(self, x: int, y: int) -> tuple[int, int]:
+        """The board (row, col) under frame pixel (x, y), or (-1, -1) off the board."""
+        row, col = (y - self.top) // self.scale, (x - self.left) // self.scale
+        if y >= self.top and x >= self.left and row < self.height and col < self.width:
+            return row, col
+        return -1, -1
+
+    def pixel_of(self, row: int, col: int) -> tuple[int, int]:
+        """Frame (x, y) of the centre of board cell (row, col): where to click it."""
+        return self.left + col * self.scale + self.scale // 2, self.top + row * self.scale + self.scale // 2
+
+
+@dataclass(frozen=True)
+class Level:
+    start: State
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class Game:
+    """One game: ordered level maps plus the primitives that make its rules.
+
+    ``id`` is an opaque 4-character code (lowercase letters and digits): agents see
+    it, so it must not describe the game. ``title`` and the module docstring are for
+    authors only and never reach agents.
+    """
+
+    id: str
+    title: str
+    split: Split
+    levels: Sequence[str]
+    actions: Sequence[ActionId]
+    rules: Sequence[Rule]
+    win: Sequence[Condition]
+    lose: Sequence[Condition] = ()
+    legend: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    colours: Mapping[str, int] = field(default_factory=dict)  # kind name -> palette index
+    background: int = 0  # palette index of the frame outside the board
+    parsed: tuple[Level, ...] = field(init=False, repr=False)
+    lut: np.ndarray = field(init=False, repr=False)  # visible kind id -> palette index
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not _GAME_ID.match(self.id):
+            raise GameDefinitionError(f"game id {self.id!r} must be 4 lowercase letters/digits, e.g. 'k3x9'")
+        if self.split not in SPLITS:
+            raise GameDefinitionError(f"game {self.id}: split {self.split!r} must be one of {SPLITS}")
+        if not self.levels:
+            raise GameDefinitionError(f"game {self.id}: needs at least one level")
+        if not self.win:
+            raise GameDefinitionError(f"game {self.id}: needs at least one win condition")
+        actions = tuple(sorted(ActionId(a) for a in self.actions))
+        if not actions or ActionId.RESET in actions:
+            raise GameDefinitionError(
+                f"game {self.id}: actions must list the ACTION1..7 it uses (RESET is always available)"
+            )
+        object.__setattr__(self, "actions", actions)
+        legend = {**DEFAULT_LEGEND, **self.legend}
+        object.__setattr__(self, "parsed", tuple(self._parse(i, text, legend) for i, text in enumerate(self.levels)))
+        object.__setattr__(self, "lut", self._colour_table())
+        object.__setattr__(self, "version", self._fingerprint(legend))
+
+    def _parse(self, index: int, text: str, legend: Mapping[str, tuple[str, str]]) -> Level:
+        where = f"game {self.id}, level {index + 1}"
+        rows = [row.rstrip() for row in text.strip("\n").split("\n")]
+        if not rows or not rows[0]:
+            raise GameDefinitionError(f"{where}: the map is empty")
+        width = len(rows[0])
+        if len(rows) > FRAME_SIZE or width > FRAME_SIZE:
+            raise GameDefinitionError(f"{where}: map is {len(rows)}x{width}; at most {FRAME_SIZE}x{FRAME_SIZE}")
+        grid = np.zeros((2, len(rows), width), dtype=np.uint8)
+        for r, row in enumerate(rows):
+            if len(row) != width:
+                raise GameDefinitionError(
+                    f"{where}, row {r + 1}: has {len(row)} columns but row 1 has {width}; maps must be rectangular"
+                )
+            for c, symbol in enumerate(row):
+                if symbol not in legend:
+                    raise GameDefinitionError(
+                        f"{where}, row {r + 1}, column {c + 1}: unknown symbol {symbol!r}; "
+                        f"known symbols: {''.join(sorted(legend))}"
+                    )
+                terrain, obj = legend[symbol]
+                try:
+                    grid[Layer.TERRAIN, r, c], grid[Layer.OBJECTS, r, c] = kind_id(terrain), kind_id(obj)
+                except ValueError as err:
+                    raise GameDefinitionError(f"{where}: legend symbol {symbol!r}: {err}") from None
+        moves = {ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4}
+        if moves & set(self.actions) and not (grid[Layer.OBJECTS] == AVATAR).any():
+            raise GameDefinitionError(f"{where}: the game uses moves but the map has no avatar ('@')")
+        return Level(State(grid, np.zeros(NUM_VARS, dtype=np.int32)), Layout.fit(len(rows), width))
+
+    def _colour_table(self) -> np.ndarray:
+        lut = np.zeros(256, dtype=np.uint8)
+        for kind in KINDS.values():
+            lut[kind.id] = kind.colour
+        for name, colour in self.colours.items():
+            if not 0 <= colour < 16:
+                raise GameDefinitionError(f"game {self.id}: colour {colour} for {name!r} must be a palette index 0..15")
+            lut[kind_id(name)] = colour
+        return lut
+
+    def _fingerprint(self, legend: Mapping[str, tuple[str, str]]) -> str:
+        """Hash of everything that decides the game's behaviour, rule code included."""
+        h = hashlib.blake2b(digest_size=8)
+        h.update(repr((ENGINE_VERSION, self.id, tuple(self.levels), self.actions, sorted(legend.items()))).encode())
+        h.update(repr((sorted(self.colours.items()), self.background)).encode())
+        for fn in (*self.rules, *self.win, *self.lose):
+            code = fn.__code__
+            h.update(fn.__qualname__.encode() + code.co_code + repr(code.co_consts).encode())
+        return h.hexdigest()
+
+    @property
+    def num_levels(self) -> int:
+        return len(self.parsed)

@@ -1,0 +1,1 @@
+"""The bundled game suite: one module per game, each defining ``GAME``."""

@@ -1,0 +1,65 @@
+"""Push to goals.
+
+Card (authors only, never shown to agents):
+- Idea: blocks are objects that move when pushed and stop at walls; goals are cells to fill.
+- Primitives: move_avatar, push_blocks; win cover_goals.
+- Priors: objectness (cohesion, contact), geometry (corners are traps), agentness (avatar).
+- Levels: 1 one push in a line; 2 push around a corner; 3 two blocks; 4 order matters;
+  5 a tight room where a wrong push traps a block (undo pays off).
+"""
+
+from arcgames.actions import ActionId
+from arcgames.game import Game
+from arcgames.primitives import cover_goals, move_avatar, push_blocks
+
+LEVELS = [
+    """
+#######
+#@.B.G#
+#######
+""",
+    """
+######
+#@...#
+#.B..#
+#....#
+###.G#
+######
+""",
+    """
+#######
+#.....#
+#@B.B.#
+#.....#
+#G...G#
+#######
+""",
+    """
+########
+#G.....#
+#.##B#.#
+#..B...#
+##.#.#.#
+#@....G#
+########
+""",
+    """
+#########
+##G...###
+##.B#..##
+#..B..@.#
+#.#.#B#.#
+#..G..G.#
+#########
+""",
+]
+
+GAME = Game(
+    id="ujzd",
+    title="Push to goals",
+    split="public",
+    levels=LEVELS,
+    actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4, ActionId.ACTION7),
+    rules=(push_blocks, move_avatar),
+    win=(cover_goals,),
+)
