@@ -6,7 +6,7 @@ recordings and replays all drive it.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from arcgames.game import Game, Layout
 from arcgames.state import MOVES, Act, State
 
 
-class GameState(str, Enum):
+class GameState(StrEnum):
     """Where a play stands, named as in ARC-AGI-3."""
 
     NOT_FINISHED = "NOT_FINISHED"

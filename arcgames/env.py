@@ -6,7 +6,7 @@ mask and level progress. Game titles, rules and internals never appear.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -26,7 +26,7 @@ class ArcGameEnv(gym.Env):
     Actions are flat indices of ``action_space`` or :class:`arcgames.Action` values.
     """
 
-    metadata = {"render_modes": ["rgb_array", "ansi"], "render_fps": 10}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array", "ansi"], "render_fps": 10}
 
     def __init__(
         self, game_id: str, render_mode: str | None = None, max_actions: int | None = None, seed: int | None = None

@@ -62,7 +62,7 @@ def solve(game: Game, level: int, max_states: int = DEFAULT_MAX_STATES) -> Solut
             outcome = advance(game, child, act)
             child_key = child.key()
             if outcome == Outcome.WON:
-                return Solution(level, _path(parent, key, moves) + (moves[index][0],), len(parent))
+                return Solution(level, (*_path(parent, key, moves), moves[index][0]), len(parent))
             if outcome == Outcome.LOST or child_key in parent:
                 continue
             parent[child_key] = (key, index)
