@@ -15,6 +15,7 @@ from arcgames.actions import FRAME_SIZE, Action, ActionCodec, ActionId
 from arcgames.engine import Engine, GameState
 from arcgames.palette import NUM_COLOURS, to_rgb
 from arcgames.registry import get_game
+from arcgames.render import frame_to_text
 
 
 class ArcGameEnv(gym.Env):
@@ -93,12 +94,6 @@ def _check_seed(seed: object) -> int | None:
     if seed is not None and (not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0):
         raise TypeError(f"seed must be a non-negative integer or None, got {type(seed).__name__} {seed!r}")
     return None if seed is None else int(seed)
-
-
-def frame_to_text(frame: np.ndarray) -> str:
-    """A frame as 64 lines of hex colour digits (0-f), one character per pixel."""
-    digits = np.array(list("0123456789abcdef"))
-    return "\n".join("".join(row) for row in digits[frame])
 
 
 def make(

@@ -1,0 +1,245 @@
+"""The ``arcgames`` command line: one small function per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from arcgames.actions import InvalidActionError
+from arcgames.env import make
+from arcgames.game import GameDefinitionError
+from arcgames.registry import UnknownGameError, get_game, list_games
+from arcgames.render import frame_to_rich, frame_to_text
+
+console = Console()
+errors = Console(stderr=True)
+
+# Errors a user can cause and fix; anything else is a bug and keeps its traceback.
+USER_ERRORS = (UnknownGameError, GameDefinitionError, InvalidActionError, ValueError, TypeError, OSError)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rows = []
+    for game_id in list_games(args.split):
+        game = get_game(game_id)
+        rows.append(
+            {"id": game.id, "split": game.split, "levels": game.num_levels, "actions": [a.name for a in game.actions]}
+        )
+    if args.json:
+        _print_json(rows)
+        return 0
+    table = Table(title=f"arcgames: {len(rows)} games")
+    for column in ("id", "split", "levels", "actions"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["id"], row["split"], str(row["levels"]), " ".join(row["actions"]))
+    console.print(table)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    env = make(args.game)
+    game = get_game(args.game)
+    if not 1 <= args.level <= game.num_levels:
+        raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}, got {args.level}")
+    frame, info = env.reset(options={"level": args.level - 1})
+    if args.json:
+        _print_json({"game_id": game.id, "level": args.level, "num_levels": game.num_levels, "frame": frame.tolist()})
+    elif args.hex:
+        print(frame_to_text(frame))
+    else:
+        console.print(f"game {game.id}, level {args.level} of {game.num_levels}")
+        console.print(frame_to_rich(frame), end="")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from arcgames.agents.random import RandomAgent
+
+    agents: dict[str, Callable[[int], RandomAgent]] = {"random": lambda seed: RandomAgent(seed=seed)}
+    if args.agent not in agents:
+        raise ValueError(f"unknown agent {args.agent!r}; available: {', '.join(agents)}")
+    if args.steps < 1:
+        raise ValueError(f"--steps must be at least 1, got {args.steps}")
+    env = make(args.game)
+    agent = agents[args.agent](args.seed)
+    frame, info = env.reset(seed=args.seed)
+    agent.reset({"game_id": info["game_id"], "available_actions": info["available_actions"]})
+    start = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("levels {task.fields[levels]}"),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+        disable=args.json,
+    ) as progress:
+        task = progress.add_task(f"{args.agent} on {args.game}", total=args.steps, levels=0)
+        for _ in range(args.steps):
+            frame, _, terminated, truncated, info = env.step(agent.act(frame, info))
+            progress.update(task, advance=1, levels=f"{info['levels_completed']}/{info['num_levels']}")
+            if info["state"] == "WIN":
+                break
+    elapsed = time.perf_counter() - start
+    result = {
+        "game_id": args.game,
+        "agent": args.agent,
+        "seed": args.seed,
+        "actions": info["action_count"],
+        "levels_completed": info["levels_completed"],
+        "num_levels": info["num_levels"],
+        "state": info["state"],
+        "actions_per_second": round(info["action_count"] / elapsed, 1),
+    }
+    if args.json:
+        _print_json(result)
+    else:
+        console.print(
+            f"{args.agent} on {args.game}: {result['actions']} actions, "
+            f"levels {result['levels_completed']}/{result['num_levels']}, end state {result['state']} "
+            f"({result['actions_per_second']:,.0f} actions/s)"
+        )
+    return 0
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from arcgames.solver import solve
+
+    game = get_game(args.game)
+    levels = [args.level - 1] if args.level else range(game.num_levels)
+    rows = []
+    for level in levels:
+        if not 0 <= level < game.num_levels:
+            raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}")
+        start = time.perf_counter()
+        solution = solve(game, level)
+        rows.append(
+            {
+                "level": level + 1,
+                "solvable": solution is not None,
+                "solver_actions": solution.length if solution else None,
+                "states_explored": solution.states_explored if solution else None,
+                "seconds": round(time.perf_counter() - start, 3),
+                "solution": [str(a) for a in solution.actions] if solution else None,
+            }
+        )
+    if args.json:
+        _print_json({"game_id": game.id, "source": "solver", "levels": rows})
+        return 0 if all(r["solvable"] for r in rows) else 1
+    table = Table(title=f"game {game.id}: solver minimal action counts (solver, not human data)")
+    for column in ("level", "solver actions", "states explored", "seconds"):
+        table.add_column(column, justify="right")
+    for r in rows:
+        table.add_row(str(r["level"]), str(r["solver_actions"] or "unsolvable"), str(r["states_explored"] or "-"),
+                      f"{r['seconds']:.2f}")  # fmt: skip
+    console.print(table)
+    return 0 if all(r["solvable"] for r in rows) else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from arcgames.bench import main_bench
+
+    games = args.games.split(",") if args.games else None
+    for game_id in games or []:
+        get_game(game_id)
+    return main_bench(games, args.seconds, args.json)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from arcgames.agents.random import RandomAgent
+
+    public = list_games("public")
+    console.rule("[bold]arcgames demo")
+    console.print(f"{len(list_games())} games ({len(public)} public). The first public level an agent sees:")
+    env = make(public[0])
+    frame, _ = env.reset()
+    console.print(frame_to_rich(frame), end="")
+    table = Table(title=f"random agent, {args.steps} actions per game (seed {args.seed})")
+    for column in ("game", "levels", "completed", "actions", "end state"):
+        table.add_column(column)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
+                  transient=True) as progress:  # fmt: skip
+        task = progress.add_task("playing", total=len(public) * args.steps)
+        for game_id in public:
+            env = make(game_id)
+            agent = RandomAgent(seed=args.seed)
+            frame, info = env.reset(seed=args.seed)
+            for _ in range(args.steps):
+                frame, _, _, _, info = env.step(agent.act(frame, info))
+                progress.advance(task)
+                if info["state"] == "WIN":
+                    break
+            table.add_row(game_id, str(info["num_levels"]), str(info["levels_completed"]), str(info["action_count"]),
+                          info["state"])  # fmt: skip
+    console.print(table)
+    console.print("Next: `arcgames list`, `arcgames show ID --level 3`, `arcgames solve ID`, `arcgames bench`.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arcgames", description="An open, local interactive reasoning benchmark.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the games")
+    p.add_argument("--split", choices=["public", "evaluation"], help="only games of this split")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show a level's first frame in the terminal")
+    p.add_argument("game", help="game id (see `arcgames list`)")
+    p.add_argument("--level", type=int, default=1, help="level number, 1-based (default 1)")
+    p.add_argument("--hex", action="store_true", help="print hex colour digits instead of colours")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("run", help="let an agent play a game")
+    p.add_argument("game", help="game id (see `arcgames list`)")
+    p.add_argument("--agent", default="random", help="agent name (default: random)")
+    p.add_argument("--steps", type=int, default=1000, help="maximum number of actions (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the game and the agent (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("solve", help="prove levels solvable with the breadth-first solver")
+    p.add_argument("game", help="game id (see `arcgames list`)")
+    p.add_argument("--level", type=int, help="only this level, 1-based")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("demo", help="a quick tour: show a level and let the random agent play the public games")
+    p.add_argument("--steps", type=int, default=500, help="actions per game (default 500)")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="measure engine steps/s against MiniGrid in the same run")
+    p.add_argument("--games", help="comma-separated game ids (default: all)")
+    p.add_argument("--seconds", type=float, default=2.0, help="seconds of stepping per measurement (default 2)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except USER_ERRORS as err:
+        errors.print(f"[bold red]error:[/] {err}", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
