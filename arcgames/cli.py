@@ -53,7 +53,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     game = get_game(args.game)
     if not 1 <= args.level <= game.num_levels:
         raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}, got {args.level}")
-    frame, info = env.reset(options={"level": args.level - 1})
+    frame, _ = env.reset(options={"level": args.level - 1})
     if args.json:
         _print_json({"game_id": game.id, "level": args.level, "num_levels": game.num_levels, "frame": frame.tolist()})
     elif args.hex:
@@ -89,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ) as progress:
         task = progress.add_task(f"{args.agent} on {args.game}", total=args.steps, levels=0)
         for _ in range(args.steps):
-            frame, _, terminated, truncated, info = env.step(agent.act(frame, info))
+            frame, _, _, _, info = env.step(agent.act(frame, info))
             progress.update(task, advance=1, levels=f"{info['levels_completed']}/{info['num_levels']}")
             if info["state"] == "WIN":
                 break
