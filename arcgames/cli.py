@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -189,6 +190,63 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    from arcgames.play import play_game
+
+    get_game(args.game)
+    path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=args.level - 1)
+    console.print(f"recording saved: {path}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from arcgames.replay import verify
+
+    if args.verify:
+        results = [verify(path) for path in args.files]
+        if args.json:
+            _print_json([r.model_dump(mode="json") for r in results])
+        for r in results if not args.json else []:
+            if r.ok:
+                levels = ", ".join(str(n) for n in r.level_actions) or "none"
+                note = "" if r.complete else " (no end line: the play was interrupted)"
+                console.print(
+                    f"[green]OK[/] {r.path}: game {r.game_id}, {r.actions} actions, "
+                    f"{r.levels_completed} levels (actions per level: {levels}), {r.state.value}{note}"
+                )
+            else:
+                console.print(f"[red]FAILED[/] {r.path}: {r.reason}", highlight=False)
+        return 0 if all(r.ok for r in results) else 1
+    from arcgames import viewer
+
+    if len(args.files) != 1:
+        raise ValueError("the viewer shows one recording at a time; --verify accepts several")
+    if args.gif:
+        console.print(f"wrote {viewer.export_gif(args.files[0], args.gif, fps=args.fps)}")
+    elif args.ansi:
+        viewer.play_ansi(args.files[0], fps=args.fps)
+    else:
+        viewer.show_window(args.files[0], fps=args.fps)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from arcgames.history import list_plays
+
+    plays = list_plays(args.dir)
+    if args.json:
+        _print_json([p.model_dump(mode="json") for p in plays])
+        return 0
+    table = Table(title=f"{len(plays)} recordings in {args.dir or 'the local data folder'}")
+    for column in ("date", "player", "game", "levels", "actions", "end", "file"):
+        table.add_column(column)
+    for p in plays:
+        table.add_row(p.started_at.strftime("%Y-%m-%d %H:%M"), p.player, p.game_id, str(p.levels_completed),
+                      str(p.actions), p.end, p.path.name)  # fmt: skip
+    console.print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arcgames", description="An open, local interactive reasoning benchmark.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -218,6 +276,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=int, help="only this level, 1-based")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("play", help="play a game in a window; the play is recorded")
+    p.add_argument("game", help="game id (see `arcgames list`)")
+    p.add_argument("--player", default="anonymous", help="your player id, stored in the recording")
+    p.add_argument("--out", type=Path, help="folder for the recording (default: the local data folder)")
+    p.add_argument("--level", type=int, default=1, help="start level, 1-based (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("replay", help="verify a recording, or watch it (window, GIF or terminal)")
+    p.add_argument("files", nargs="+", type=Path, help="recording files (.jsonl)")
+    p.add_argument("--verify", action="store_true", help="re-run the actions and check every frame")
+    p.add_argument("--gif", type=Path, help="write an animated GIF here instead of opening a window")
+    p.add_argument("--ansi", action="store_true", help="play it in the terminal")
+    p.add_argument("--fps", type=float, default=8.0, help="frames per second (default 8)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts (with --verify)")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("history", help="list local recordings")
+    p.add_argument("--dir", type=Path, help="recordings folder (default: the local data folder)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("demo", help="a quick tour: show a level and let the random agent play the public games")
     p.add_argument("--steps", type=int, default=500, help="actions per game (default 500)")

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Literal
 
 import numpy as np
@@ -51,6 +52,18 @@ DEFAULT_LEGEND: dict[str, tuple[str, str]] = {
 }
 
 _GAME_ID = re.compile(r"^[a-z0-9]{4}$")
+
+
+def _hash_code(h: hashlib.blake2b, code: CodeType) -> None:
+    """Feed a function's bytecode into ``h``, recursing into nested code (lambdas,
+    comprehensions) because the repr of a code object contains a memory address.
+    Helpers a rule calls are not followed: bump ENGINE_VERSION when shared code changes."""
+    h.update(code.co_code + repr(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            _hash_code(h, const)
+        else:
+            h.update(repr(const).encode())
 
 
 class GameDefinitionError(ValueError):
@@ -181,8 +194,8 @@ class Game:
         h.update(repr((ENGINE_VERSION, self.id, tuple(self.levels), self.actions, sorted(legend.items()))).encode())
         h.update(repr((sorted(self.colours.items()), self.background)).encode())
         for fn in (*self.rules, *self.win, *self.lose):
-            code = fn.__code__
-            h.update(fn.__qualname__.encode() + code.co_code + repr(code.co_consts).encode())
+            h.update(fn.__qualname__.encode())
+            _hash_code(h, fn.__code__)
         return h.hexdigest()
 
     @property
