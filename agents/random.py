@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from arcgames.actions import FRAME_SIZE, Action, ActionId
+from arcgames.agent import GameInfo
 
 
 class RandomAgent:
@@ -24,7 +25,10 @@ class RandomAgent:
         self.click_objects = click_objects
         self.rng = np.random.default_rng(seed)
 
-    def reset(self, game_info: dict[str, Any] | None = None) -> None:
+    def config(self) -> dict[str, Any]:
+        return {"agent": self.name, "seed": self.seed, "click_objects": self.click_objects}
+
+    def reset(self, game: GameInfo | None = None) -> None:
         self.rng = np.random.default_rng(self.seed)
 
     def act(self, frame: np.ndarray, info: dict[str, Any]) -> Action:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from arcgames.actions import InvalidActionError
+from arcgames.agent import GameInfo
 from arcgames.env import make
 from arcgames.game import GameDefinitionError
 from arcgames.registry import UnknownGameError, get_game, list_games
@@ -76,7 +77,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = make(args.game)
     agent = agents[args.agent](args.seed)
     frame, info = env.reset(seed=args.seed)
-    agent.reset({"game_id": info["game_id"], "available_actions": info["available_actions"]})
+    agent.reset(GameInfo(game_id=info["game_id"], num_levels=info["num_levels"],
+                         available_actions=info["available_actions"]))  # fmt: skip
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -119,6 +121,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     from arcgames.solver import solve
 
+    if args.write_counts:
+        from importlib import resources
+
+        from arcgames.baselines import SOLVER_COUNTS_FILE, write_solver_counts
+
+        path = Path(str(resources.files("arcgames.games") / SOLVER_COUNTS_FILE))
+        table = write_solver_counts(path)
+        console.print(f"wrote solver counts for {len(table)} games to {path}")
+        return 0
+    if not args.game:
+        raise ValueError("give a game id, or --write-counts to solve every game")
     game = get_game(args.game)
     levels = [args.level - 1] if args.level else range(game.num_levels)
     rows = []
@@ -148,6 +161,29 @@ def cmd_solve(args: argparse.Namespace) -> int:
                       f"{r['seconds']:.2f}")  # fmt: skip
     console.print(table)
     return 0 if all(r["solvable"] for r in rows) else 1
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from arcgames.evaluate import evaluate
+
+    result = evaluate(
+        args.agent, games=args.games, runs=args.runs, seed=args.seed, out=args.out, budget_factor=args.budget_factor,
+        max_actions=args.max_actions, workers=args.workers, console=errors,
+    )  # fmt: skip
+    if args.json:
+        _print_json(result.model_dump(mode="json"))
+        return 0
+    table = Table(title=f"{args.agent}: {len(result.runs)} runs, recordings in {result.out_dir}")
+    for column in ("game", "runs", "levels completed (mean)", "actions (mean)", "ends", "verified"):
+        table.add_column(column)
+    for game_id, runs in result.by_game().items():
+        ends = ", ".join(sorted({r.end for r in runs}))
+        levels = sum(r.levels_completed for r in runs) / len(runs)
+        actions = sum(r.actions for r in runs) / len(runs)
+        table.add_row(game_id, str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}", ends,
+                      "yes" if all(r.verified for r in runs) else "[red]NO[/]")  # fmt: skip
+    console.print(table)
+    return 0 if all(r.verified for r in result.runs) else 1
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -271,9 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("eval", help="evaluate an agent on games; every run is recorded and verified")
+    p.add_argument("--agent", required=True, help="random, explorer, or an import path package.module:Class")
+    p.add_argument("--games", default="public", help="public, evaluation, all, or comma-separated ids (default public)")
+    p.add_argument("--runs", type=int, default=1, help="runs per game (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed of run 0; run k uses seed+k (default 0)")
+    p.add_argument("--out", type=Path, default=Path("eval-out"), help="recordings folder; re-running resumes")
+    p.add_argument("--budget-factor", type=float, default=5.0, help="per-level budget = factor x baseline (default 5)")
+    p.add_argument("--max-actions", type=int, help="cap every level's budget at this many actions")
+    p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_eval)
+
     p = sub.add_parser("solve", help="prove levels solvable with the breadth-first solver")
-    p.add_argument("game", help="game id (see `arcgames list`)")
+    p.add_argument("game", nargs="?", help="game id (see `arcgames list`)")
     p.add_argument("--level", type=int, help="only this level, 1-based")
+    p.add_argument("--write-counts", action="store_true", help="solve every game and rewrite games/solver_counts.json")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_solve)
 

@@ -1,0 +1,99 @@
+"""The agent protocol, and loading agents by name or import path.
+
+An agent sees what a player sees and nothing more: the frame, the available
+actions and level progress (the ``info`` dict of the env). It never gets the env,
+the engine or the game object, so it cannot read game internals through this API.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from arcgames.actions import Action, ActionId
+
+AGENT_INFO_KEYS = (
+    "game_id",
+    "level",
+    "levels_completed",
+    "num_levels",
+    "state",
+    "available_actions",
+    "action_count",
+    "level_action_count",
+)
+
+
+class GameInfo(BaseModel):
+    """What an agent is told before a play: an opaque id and the actions it may use."""
+
+    model_config = ConfigDict(frozen=True)
+
+    game_id: str
+    num_levels: int
+    available_actions: tuple[ActionId, ...]
+
+
+class Transition(BaseModel):
+    """One step as an agent may learn from it."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    action: Action
+    frame: np.ndarray  # the frame after the action
+    info: dict[str, Any]
+    reward: float
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """``reset`` once per play, then ``act`` for each action; ``observe`` is optional."""
+
+    name: str
+
+    def reset(self, game: GameInfo) -> None: ...
+
+    def act(self, frame: np.ndarray, info: dict[str, Any]) -> Action: ...
+
+
+def agent_view(info: dict[str, Any]) -> dict[str, Any]:
+    """The part of an env's ``info`` an agent may see (a fresh dict it may keep)."""
+    return {key: info[key] for key in AGENT_INFO_KEYS}
+
+
+def agent_config(agent: Any) -> dict[str, Any]:
+    """An agent's configuration for its recording header: ``agent.config()`` if it has one."""
+    config = getattr(agent, "config", None)
+    return config() if callable(config) else {"class": f"{type(agent).__module__}.{type(agent).__qualname__}"}
+
+
+class AgentLoadError(ValueError):
+    """An --agent value that does not name a loadable agent."""
+
+
+BUILTIN_AGENTS = {
+    "random": "arcgames.agents.random:RandomAgent",
+    "explorer": "arcgames.agents.explorer:ExplorerAgent",
+}
+
+
+def load_agent_factory(spec: str) -> Callable[..., Agent]:
+    """Resolve a built-in name (random, explorer, ...) or ``package.module:Class`` to a class/factory."""
+    target = BUILTIN_AGENTS.get(spec, spec)
+    if ":" not in target:
+        raise AgentLoadError(
+            f"unknown agent {spec!r}; use one of {', '.join(BUILTIN_AGENTS)} or an import path 'package.module:Class'"
+        )
+    module_name, _, attr = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        raise AgentLoadError(f"cannot import agent module {module_name!r} for {spec!r}: {err}") from None
+    factory = getattr(module, attr, None)
+    if factory is None or not callable(factory):
+        raise AgentLoadError(f"module {module_name!r} has no agent class {attr!r}")
+    return factory

@@ -1,0 +1,223 @@
+"""Human play: one game in a pygame window, recorded exactly like an agent's play.
+
+The window shows only what an agent sees (the frame, the level progress and which
+controls respond), never the game's title or rules: a first-time human play is the
+baseline agents are scored against, so people must learn each game by acting too.
+
+Reading order: the key table, :class:`PlaySession` (what one key press does),
+:func:`draw`, :func:`run_loop`, :func:`play_game`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from arcgames.actions import Action, ActionId, InvalidActionError
+from arcgames.env import make
+from arcgames.history import is_first_play
+from arcgames.paths import recordings_dir
+from arcgames.window import (
+    FPS,
+    EventSource,
+    draw_frame,
+    draw_overlay,
+    draw_status,
+    frame_pixel_at,
+    open_window,
+    pygame,
+)
+from arcgames.wrappers import RecordTrajectory
+
+# Keys -> actions. Z undoes with or without Ctrl, as people expect from other programs.
+KEYS: dict[int, ActionId] = {
+    pygame.K_UP: ActionId.ACTION1,
+    pygame.K_w: ActionId.ACTION1,
+    pygame.K_DOWN: ActionId.ACTION2,
+    pygame.K_s: ActionId.ACTION2,
+    pygame.K_LEFT: ActionId.ACTION3,
+    pygame.K_a: ActionId.ACTION3,
+    pygame.K_RIGHT: ActionId.ACTION4,
+    pygame.K_d: ActionId.ACTION4,
+    pygame.K_SPACE: ActionId.ACTION5,
+    pygame.K_z: ActionId.ACTION7,
+    pygame.K_r: ActionId.RESET,
+}
+QUIT_KEYS = frozenset({pygame.K_ESCAPE, pygame.K_q})
+HELP_KEYS = frozenset({pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH})  # "?" is Shift+/ on most layouts
+HINT_MS = 2500  # how long a hint stays in the status bar
+
+UNUSED_HINTS: dict[ActionId, str] = {
+    ActionId.ACTION1: "this game doesn't use the arrow keys",
+    ActionId.ACTION2: "this game doesn't use the arrow keys",
+    ActionId.ACTION3: "this game doesn't use the arrow keys",
+    ActionId.ACTION4: "this game doesn't use the arrow keys",
+    ActionId.ACTION5: "this game doesn't use the space key",
+    ActionId.ACTION6: "this game doesn't use clicks",
+    ActionId.ACTION7: "this game has no undo",
+}
+
+# (keys, what they do, the action they send or None); lists controls only, never game rules.
+CONTROLS: tuple[tuple[str, str, tuple[ActionId, ...]], ...] = (
+    ("arrows / WASD", "move up, down, left, right", (ActionId.ACTION1,)),
+    ("space", "interact", (ActionId.ACTION5,)),
+    ("left click", "click where you point", (ActionId.ACTION6,)),
+    ("Z / Ctrl+Z", "undo", (ActionId.ACTION7,)),
+    ("R", "restart the level", (ActionId.RESET,)),
+    ("H / ?", "show or hide this help", ()),
+    ("Esc / Q", "quit (your play is saved)", ()),
+)
+STATE_WORDS = {"NOT_FINISHED": "playing", "WIN": "won", "GAME_OVER": "game over"}
+
+
+@dataclass
+class PlaySession:
+    """One play in progress: the recorded env, what it last showed, and the window's own state."""
+
+    env: RecordTrajectory
+    frame: np.ndarray
+    info: dict[str, Any]
+    help_shown: bool = False
+    hint: str = ""
+    hint_until: int = 0  # pygame ticks (ms) when the hint disappears
+    quit: bool = False
+
+    @property
+    def state(self) -> str:
+        return self.info["state"]
+
+    def flash(self, text: str) -> None:
+        """Show a short hint in the status bar."""
+        self.hint, self.hint_until = text, pygame.time.get_ticks() + HINT_MS
+
+    def request(self, action: Action) -> None:
+        """Send an action if the game uses it and the play allows it now; otherwise explain why not."""
+        if self.state == "WIN":
+            self.flash("the game is won: Esc or Q quits")
+        elif action.id not in self.info["available_actions"]:
+            self.flash(UNUSED_HINTS[action.id])  # not sent: a key the game ignores must not cost an action
+        elif self.state == "GAME_OVER" and action.id != ActionId.RESET:
+            self.flash("game over: press R to retry the level")
+        else:
+            try:
+                self.frame, _, _, _, self.info = self.env.step(action)
+            except InvalidActionError as err:  # the checks above should make this unreachable
+                self.flash(str(err))
+                return
+            self.help_shown = False
+
+
+def handle_event(session: PlaySession, event: pygame.event.Event, window_size: tuple[int, int]) -> None:
+    """Apply one pygame event to the session."""
+    if event.type == pygame.QUIT:
+        session.quit = True
+    elif event.type == pygame.KEYDOWN:
+        if event.key in QUIT_KEYS:
+            session.quit = True
+        elif event.key in HELP_KEYS:
+            session.help_shown = not session.help_shown
+        elif event.key in KEYS:
+            session.request(Action(KEYS[event.key]))
+    elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+        pixel = frame_pixel_at(event.pos, window_size)
+        if pixel is not None:  # clicks on the letterbox or the status bar are not game clicks
+            session.request(Action.click(*pixel))
+
+
+def help_lines(available: tuple[ActionId, ...]) -> list[str]:
+    lines = ["Controls"]
+    for keys, meaning, actions in CONTROLS:
+        unused = actions and not set(actions) & set(available)
+        lines.append(f"{keys}: {meaning}" + ("  (not used here)" if unused else ""))
+    return [*lines, "", "H or ? closes this help"]
+
+
+def overlay_lines(session: PlaySession) -> list[str] | None:
+    """What to write over the frame, if anything: help, the win screen or the game-over screen."""
+    if session.help_shown:
+        return help_lines(session.info["available_actions"])
+    if session.state == "WIN":
+        info = session.info
+        return [
+            "You won!",
+            f"all {info['num_levels']} levels done in {info['action_count']} actions",
+            "Esc or Q quits (your play is saved)",
+        ]
+    if session.state == "GAME_OVER":
+        return ["Game over", "this level was lost", "R retries the level, Esc or Q quits"]
+    return None
+
+
+def status_line(info: dict[str, Any]) -> str:
+    return (
+        f"level {info['level'] + 1} of {info['num_levels']}    "
+        f"actions: {info['level_action_count']} this level, {info['action_count']} total    "
+        f"{STATE_WORDS.get(info['state'], info['state'])}"
+    )
+
+
+def draw(screen: pygame.Surface, session: PlaySession) -> None:
+    """Draw the whole window for the session's current state."""
+    draw_frame(screen, session.frame)
+    lines = overlay_lines(session)
+    if lines:
+        draw_overlay(screen, lines)
+    hint = session.hint if pygame.time.get_ticks() < session.hint_until else ""
+    draw_status(screen, status_line(session.info), hint or "H or ? for help, Esc quits", note_is_hint=bool(hint))
+
+
+def run_loop(session: PlaySession, events: EventSource | None = None, max_frames: int | None = None) -> None:
+    """Draw, then handle that frame's events, until the player quits (or after ``max_frames`` frames).
+
+    ``events`` replaces ``pygame.event.get``; tests pass one that posts scripted events
+    into pygame's real queue and then reads it.
+    """
+    source = events or pygame.event.get
+    clock = pygame.time.Clock()
+    frames = 0
+    while not session.quit and (max_frames is None or frames < max_frames):
+        screen = pygame.display.get_surface()  # fetched each frame: resizing replaces it
+        draw(screen, session)
+        pygame.display.flip()
+        for event in source():
+            handle_event(session, event, screen.get_size())
+        clock.tick(FPS)
+        frames += 1
+
+
+def play_game(
+    game_id: str,
+    player: str,
+    out_dir: Path | None,
+    seed: int = 0,
+    level: int = 0,
+    scale: int | None = None,
+    events: EventSource | None = None,
+) -> Path:
+    """Play ``game_id`` from ``level`` (0-based) in a window; return the recording's path.
+
+    The play is recorded in ``out_dir`` (default: the local recordings folder) as a
+    human play, marked ``first_play`` when this player has no earlier recording of this
+    game there. ``scale`` is window pixels per frame pixel (default: fits the screen).
+    """
+    directory = Path(out_dir) if out_dir is not None else recordings_dir()
+    first = is_first_play(player, game_id, directory)
+    env = RecordTrajectory(make(game_id), directory, player=player, player_kind="human", first_play=first, mode="play")
+    try:
+        open_window(f"arcgames {game_id}", scale)  # before reset: no display means no empty recording
+        frame, info = env.reset(seed=seed, options={"level": level})
+        run_loop(PlaySession(env, frame, info), events)
+    except KeyboardInterrupt:
+        pass  # Ctrl+C in the terminal is a quit like Esc: the play so far is kept
+    except Exception as err:
+        env.finish("crash", detail=repr(err))
+        raise
+    finally:
+        env.close()  # ends the recording with reason "quit" unless it already ended (a win)
+        pygame.quit()
+    if not env.recordings:
+        raise RuntimeError("the play ended before it started; nothing was recorded")
+    return env.recordings[-1]

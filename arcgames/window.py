@@ -1,0 +1,131 @@
+"""The pygame window shared by human play and the replay viewer: frame, status bar, overlays.
+
+The frame is drawn with nearest-neighbour scaling at the largest whole number of
+window pixels per frame pixel, so every game pixel is a crisp square of the same
+size; the rest of the window is letterboxed. :func:`frame_pixel_at` maps a window
+position back to frame coordinates with exactly the same geometry, so a click lands
+on the pixel the player sees under the pointer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+# pygame prints a banner on import; the CLI's output should be only its own.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame
+
+from arcgames.actions import FRAME_SIZE
+from arcgames.palette import to_rgb
+
+EventSource = Callable[[], Iterable[pygame.event.Event]]
+"""What the loops call once per drawn frame to get that frame's events (default ``pygame.event.get``)."""
+
+BAR_HEIGHT = 56  # two lines of status text under the frame
+DEFAULT_SCALE = 10  # 640 px of frame: fits a laptop screen with the status bar and title bar
+MIN_SCALE = 4
+FPS = 30  # redraw rate; the games are turn-based, so this only bounds input latency
+
+BACKGROUND = (24, 24, 24)  # letterbox and status bar; not a palette colour, so it never reads as game pixels
+TEXT = (230, 230, 230)
+DIM_TEXT = (150, 150, 150)
+HINT_TEXT = (255, 200, 90)
+OVERLAY = (0, 0, 0, 190)
+
+
+class NoDisplayError(OSError):
+    """No screen to open the window on (an OSError, so the CLI reports it without a traceback)."""
+
+
+def default_scale() -> int:
+    """Window pixels per frame pixel: 10 where the desktop is tall enough, less on small screens."""
+    try:
+        heights = [h for _, h in pygame.display.get_desktop_sizes()]
+    except pygame.error:
+        heights = []
+    if not heights:
+        return DEFAULT_SCALE
+    # Leave room for the status bar, the title bar and a desktop panel.
+    return max(MIN_SCALE, min(DEFAULT_SCALE, (min(heights) - BAR_HEIGHT - 120) // FRAME_SIZE))
+
+
+def open_window(title: str, scale: int | None = None) -> pygame.Surface:
+    """Initialise pygame and open the resizable window; returns the display surface."""
+    if scale is not None and (not isinstance(scale, int) or scale < 1):
+        raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
+    pygame.init()
+    side = FRAME_SIZE * (scale or default_scale())
+    pygame.display.set_caption(title)
+    try:
+        return pygame.display.set_mode((side, side + BAR_HEIGHT), pygame.RESIZABLE)
+    except pygame.error as err:
+        raise NoDisplayError(
+            f"cannot open the game window ({err}); run it on a desktop, or set SDL_VIDEODRIVER=dummy for a "
+            "headless run (`arcgames replay --gif` and `--ansi` need no window)"
+        ) from None
+
+
+def frame_rect(window_size: tuple[int, int]) -> pygame.Rect:
+    """Where the frame sits in a window of this size: square, centred above the status bar."""
+    width, height = window_size
+    room = max(1, min(width, height - BAR_HEIGHT))
+    # A whole number of window pixels per frame pixel keeps every game pixel the same size.
+    side = room // FRAME_SIZE * FRAME_SIZE if room >= FRAME_SIZE else room
+    return pygame.Rect((width - side) // 2, (height - BAR_HEIGHT - side) // 2, side, side)
+
+
+def frame_pixel_at(pos: tuple[int, int], window_size: tuple[int, int]) -> tuple[int, int] | None:
+    """The frame pixel (x, y) under a window position, or None outside the frame."""
+    rect = frame_rect(window_size)
+    if not rect.collidepoint(pos):
+        return None
+    return (pos[0] - rect.x) * FRAME_SIZE // rect.w, (pos[1] - rect.y) * FRAME_SIZE // rect.h
+
+
+def window_pos_of(x: int, y: int, window_size: tuple[int, int]) -> tuple[int, int]:
+    """The window position at the centre of frame pixel (x, y): the inverse of :func:`frame_pixel_at`."""
+    rect = frame_rect(window_size)
+    return rect.x + (2 * x + 1) * rect.w // (2 * FRAME_SIZE), rect.y + (2 * y + 1) * rect.h // (2 * FRAME_SIZE)
+
+
+def draw_frame(screen: pygame.Surface, frame: np.ndarray) -> None:
+    """Clear the window and draw the frame, scaled with nearest-neighbour (pygame.transform.scale)."""
+    screen.fill(BACKGROUND)
+    rgb = np.ascontiguousarray(to_rgb(frame))
+    image = pygame.image.frombytes(rgb.tobytes(), (FRAME_SIZE, FRAME_SIZE), "RGB")
+    rect = frame_rect(screen.get_size())
+    screen.blit(pygame.transform.scale(image, rect.size), rect)
+
+
+def font(size: int) -> pygame.font.Font:
+    """pygame's bundled font, so text looks the same on every machine."""
+    return pygame.font.Font(None, size)
+
+
+def draw_status(screen: pygame.Surface, line: str, note: str = "", note_is_hint: bool = False) -> None:
+    """The status bar: one line of progress and one line for a hint or key reminder."""
+    width, height = screen.get_size()
+    top = height - BAR_HEIGHT
+    screen.fill(BACKGROUND, (0, top, width, BAR_HEIGHT))
+    text = font(24)
+    screen.blit(text.render(line, True, TEXT), (10, top + 6))
+    if note:
+        screen.blit(text.render(note, True, HINT_TEXT if note_is_hint else DIM_TEXT), (10, top + 30))
+
+
+def draw_overlay(screen: pygame.Surface, lines: Sequence[str]) -> None:
+    """Darken the frame and write ``lines`` over it; the first line is the heading."""
+    rect = frame_rect(screen.get_size())
+    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
+    shade.fill(OVERLAY)
+    screen.blit(shade, rect)
+    heading, body = font(max(20, rect.h // 12)), font(max(16, rect.h // 24))
+    rendered = [heading.render(lines[0], True, TEXT)] + [body.render(line, True, TEXT) for line in lines[1:]]
+    gap = 6
+    y = rect.centery - (sum(r.get_height() for r in rendered) + gap * (len(rendered) - 1)) // 2
+    for surface in rendered:
+        screen.blit(surface, (rect.centerx - surface.get_width() // 2, y))
+        y += surface.get_height() + gap
