@@ -16,6 +16,7 @@ from rich.table import Table
 from arcgames.actions import InvalidActionError
 from arcgames.agent import GameInfo
 from arcgames.env import make
+from arcgames.evaluate import EvaluationInterrupted
 from arcgames.game import GameDefinitionError
 from arcgames.registry import UnknownGameError, get_game, list_games
 from arcgames.render import frame_to_rich, frame_to_text
@@ -365,6 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except EvaluationInterrupted as err:
+        errors.print(f"[bold red]interrupted:[/] {err}", highlight=False)
+        return 1
     except USER_ERRORS as err:
         errors.print(f"[bold red]error:[/] {err}", highlight=False)
         return 2

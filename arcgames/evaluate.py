@@ -14,6 +14,7 @@ import multiprocessing
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from arcgames.recording import read_recording
 from arcgames.registry import get_game, list_games
 from arcgames.replay import verify
 from arcgames.wrappers import RecordTrajectory
+
+
+class EvaluationInterrupted(RuntimeError):
+    """A worker process died; finished runs are kept and the same call resumes the rest."""
 
 
 class RunSpec(BaseModel):
@@ -225,6 +230,12 @@ def _run_all(specs: list[RunSpec], workers: int, console: Console, already: int)
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for future in as_completed([pool.submit(play_run, spec) for spec in specs]):
-                    record(future.result())
+                try:
+                    for future in as_completed([pool.submit(play_run, spec) for spec in specs]):
+                        record(future.result())
+                except BrokenProcessPool:
+                    raise EvaluationInterrupted(
+                        f"a worker process died after {len(results)} of {len(specs)} runs; finished runs are saved "
+                        "in the output folder, and running the same evaluation again resumes the rest"
+                    ) from None
     return results
