@@ -56,6 +56,8 @@ class Action:
     UNDO: ClassVar[Action]
 
     def __post_init__(self) -> None:
+        if isinstance(self.id, bool):
+            raise InvalidActionError(f"action type must be an ActionId or 0..7, got {self.id!r}")
         try:
             object.__setattr__(self, "id", ActionId(self.id))
         except ValueError:

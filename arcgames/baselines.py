@@ -1,26 +1,85 @@
 """Baseline action counts per level: what efficiency is measured against.
 
-Shipped today: the solver's minimal counts (``games/solver_counts.json``), labelled
-``solver`` wherever they are shown. They are a lower bound on any player's count,
-never human data; human baselines built from first-play recordings take precedence
-where they exist.
+Two sources, always labelled:
+- ``human``: built by :func:`build_human_baselines` from real first-play human
+  recordings — per level the upper median of completers' action counts, used only
+  where at least ``MIN_COMPLETERS`` people completed the level;
+- ``solver``: the solver's minimal counts shipped in ``games/solver_counts.json``, the
+  fallback for every level without a human baseline. A lower bound on any player's
+  count, never passed off as human data.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
 
 from arcgames.registry import get_game, list_games
 from arcgames.solver import solve
 
 SOLVER_COUNTS_FILE = "solver_counts.json"
+MIN_COMPLETERS = 2
+
+
+class LevelBaseline(BaseModel):
+    count: int
+    source: Literal["human", "solver"]
+    completers: int | None = None  # human baselines: how many first-time players completed the level
+
+
+class Baseline(BaseModel):
+    """The count each level of a game is measured against, with where each count came from."""
+
+    game_id: str
+    levels: list[LevelBaseline]
+
+    @property
+    def counts(self) -> list[int]:
+        return [level.count for level in self.levels]
+
+    @property
+    def provenance(self) -> str:
+        """``solver``, ``human (N players)`` or a mix, for tables and pages."""
+        human = [lv for lv in self.levels if lv.source == "human"]
+        if not human:
+            return "solver"
+        players = max(lv.completers or 0 for lv in human)
+        kind = (
+            "human" if len(human) == len(self.levels) else f"human for {len(human)}/{len(self.levels)} levels, solver"
+        )
+        return f"{kind} (up to {players} players)"
+
+
+class HumanLevel(BaseModel):
+    count: int | None  # upper median of completers' actions; None when insufficient
+    completers: int
+    status: Literal["ok", "insufficient"]
+
+
+class HumanGame(BaseModel):
+    game_version: str
+    players: int  # first-time players with a verified recording of this game
+    levels: list[HumanLevel]
+
+
+class HumanBaselines(BaseModel):
+    """A human baseline file: provenance first, then per-game, per-level statistics."""
+
+    provenance: Literal["human"] = "human"
+    description: str = "upper median of first-time players' action counts per level, completers only"
+    built_at: datetime
+    min_completers: int = MIN_COMPLETERS
+    games: dict[str, HumanGame]
 
 
 class StaleBaselineError(ValueError):
-    """Shipped solver counts that no longer match the installed game."""
+    """Baseline counts that no longer match the installed game."""
 
 
 @cache
@@ -41,9 +100,83 @@ def solver_counts(game_id: str) -> list[int]:
     return list(entry["counts"])
 
 
-def level_budgets(game_id: str) -> list[int]:
+def upper_median(values: list[int]) -> int:
+    """The upper median: the middle value, or the larger of the two middle values."""
+    return sorted(values)[len(values) // 2]
+
+
+def build_human_baselines(paths: list[Path]) -> tuple[HumanBaselines, list[str]]:
+    """Human baselines from recordings; returns the baselines and why each skipped file was skipped.
+
+    Only verified first plays by humans count: a second play of a game measures
+    memory, not skill acquisition.
+    """
+    from arcgames.recording import read_recording
+    from arcgames.replay import verify
+
+    per_game: dict[str, list[list[int]]] = {}
+    skipped = []
+    for path in paths:
+        check = verify(path)
+        if not check.ok:
+            skipped.append(f"{path}: not verified: {check.reason}")
+            continue
+        header = read_recording(path).header
+        if header.player_kind != "human":
+            skipped.append(f"{path}: played by an agent, not a human")
+        elif header.first_play is not True:
+            skipped.append(f"{path}: not a first play of game {header.game_id}")
+        elif header.start_level != 0:
+            skipped.append(f"{path}: started at level {header.start_level + 1}, not level 1")
+        else:
+            per_game.setdefault(header.game_id, []).append(check.level_actions)
+    games = {}
+    for game_id, plays in sorted(per_game.items()):
+        game = get_game(game_id)
+        levels = []
+        for level in range(game.num_levels):
+            counts = [play[level] for play in plays if len(play) > level]
+            ok = len(counts) >= MIN_COMPLETERS
+            levels.append(HumanLevel(count=upper_median(counts) if ok else None, completers=len(counts),
+                                     status="ok" if ok else "insufficient"))  # fmt: skip
+        games[game_id] = HumanGame(game_version=game.version, players=len(plays), levels=levels)
+    return HumanBaselines(built_at=datetime.now(UTC), games=games), skipped
+
+
+def load_human_baselines(path: Path) -> HumanBaselines:
+    try:
+        return HumanBaselines.model_validate_json(Path(path).read_text())
+    except OSError as err:
+        raise ValueError(f"cannot read baseline file {path}: {err.strerror}") from None
+    except ValidationError as err:
+        raise ValueError(f"{path} is not a human baseline file: {err.errors()[0]['msg']}") from None
+
+
+def baseline_for(game_id: str, human_file: Path | None = None) -> Baseline:
+    """Each level's baseline: human where the file has enough completers, else solver (labelled)."""
+    levels = [LevelBaseline(count=n, source="solver") for n in solver_counts(game_id)]
+    if human_file is not None:
+        human = _human(Path(human_file)).games.get(game_id)
+        if human is not None:
+            if human.game_version != get_game(game_id).version:
+                raise StaleBaselineError(
+                    f"{human_file} was built for game {game_id} version {human.game_version}, but version "
+                    f"{get_game(game_id).version} is installed; rebuild it from recordings of this version"
+                )
+            for i, level in enumerate(human.levels):
+                if level.status == "ok" and level.count:
+                    levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers)
+    return Baseline(game_id=game_id, levels=levels)
+
+
+@cache
+def _human(path: Path) -> HumanBaselines:
+    return load_human_baselines(path)
+
+
+def level_budgets(game_id: str, human_file: Path | None = None) -> list[int]:
     """The per-level counts that action budgets scale from."""
-    return solver_counts(game_id)
+    return baseline_for(game_id, human_file).counts
 
 
 def compute_solver_counts(game_ids: list[str] | None = None) -> dict[str, dict]:

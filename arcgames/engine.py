@@ -64,7 +64,7 @@ class Engine:
 
     def reset(self, level: int = 0) -> None:
         """Start a new play at ``level`` (0-based) with all counters at zero."""
-        if not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
+        if isinstance(level, bool) or not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
             raise ValueError(f"level must be an integer in 0..{self.game.num_levels - 1}, got {level!r}")
         self.game_state = GameState.NOT_FINISHED
         self.levels_completed = 0

@@ -36,7 +36,9 @@ class ArcGameEnv(gym.Env):
             raise ValueError(
                 f"render_mode {render_mode!r} is not supported; use one of {self.metadata['render_modes']}"
             )
-        if max_actions is not None and (not isinstance(max_actions, int) or max_actions < 1):
+        if max_actions is not None and (
+            isinstance(max_actions, bool) or not isinstance(max_actions, int) or max_actions < 1
+        ):
             raise ValueError(f"max_actions must be a positive integer or None, got {max_actions!r}")
         self.game = get_game(game_id)
         self.render_mode = render_mode

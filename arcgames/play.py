@@ -47,6 +47,9 @@ KEYS: dict[int, ActionId] = {
     pygame.K_r: ActionId.RESET,
 }
 QUIT_KEYS = frozenset({pygame.K_ESCAPE, pygame.K_q})
+# With Ctrl, Alt or the system key held, only undo and quit act: a shortcut meant for another
+# program (Ctrl+W, Alt+D) must not cost the player an action.
+SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_GUI
 HELP_KEYS = frozenset({pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH})  # "?" is Shift+/ on most layouts
 HINT_MS = 2500  # how long a hint stays in the status bar
 
@@ -64,7 +67,7 @@ UNUSED_HINTS: dict[ActionId, str] = {
 CONTROLS: tuple[tuple[str, str, tuple[ActionId, ...]], ...] = (
     ("arrows / WASD", "move up, down, left, right", (ActionId.ACTION1,)),
     ("space", "interact", (ActionId.ACTION5,)),
-    ("left click", "click where you point", (ActionId.ACTION6,)),
+    ("left click", "click a spot", (ActionId.ACTION6,)),
     ("Z / Ctrl+Z", "undo", (ActionId.ACTION7,)),
     ("R", "restart the level", (ActionId.RESET,)),
     ("H / ?", "show or hide this help", ()),
@@ -120,7 +123,9 @@ def handle_event(session: PlaySession, event: pygame.event.Event, window_size: t
         elif event.key in HELP_KEYS:
             session.help_shown = not session.help_shown
         elif event.key in KEYS:
-            session.request(Action(KEYS[event.key]))
+            shortcut = getattr(event, "mod", 0) & SHORTCUT_MODS
+            if not shortcut or KEYS[event.key] == ActionId.ACTION7:
+                session.request(Action(KEYS[event.key]))
     elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
         pixel = frame_pixel_at(event.pos, window_size)
         if pixel is not None:  # clicks on the letterbox or the status bar are not game clicks
@@ -131,7 +136,7 @@ def help_lines(available: tuple[ActionId, ...]) -> list[str]:
     lines = ["Controls"]
     for keys, meaning, actions in CONTROLS:
         unused = actions and not set(actions) & set(available)
-        lines.append(f"{keys}: {meaning}" + ("  (not used here)" if unused else ""))
+        lines.append(f"{keys}\t{meaning}" + (" (not used here)" if unused else ""))
     return [*lines, "", "H or ? closes this help"]
 
 

@@ -56,7 +56,10 @@ def open_window(title: str, scale: int | None = None) -> pygame.Surface:
     """Initialise pygame and open the resizable window; returns the display surface."""
     if scale is not None and (not isinstance(scale, int) or scale < 1):
         raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
-    pygame.init()
+    # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors on
+    # machines without a sound card and is never used.
+    pygame.display.init()
+    pygame.font.init()
     side = FRAME_SIZE * (scale or default_scale())
     pygame.display.set_caption(title)
     try:
@@ -117,15 +120,28 @@ def draw_status(screen: pygame.Surface, line: str, note: str = "", note_is_hint:
 
 
 def draw_overlay(screen: pygame.Surface, lines: Sequence[str]) -> None:
-    """Darken the frame and write ``lines`` over it; the first line is the heading."""
+    """Darken the frame and write ``lines`` over it, centred; the first line is the heading.
+
+    A line with a tab is a two-column row (``"keys\twhat they do"``), aligned on the tab.
+    """
     rect = frame_rect(screen.get_size())
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill(OVERLAY)
     screen.blit(shade, rect)
     heading, body = font(max(20, rect.h // 12)), font(max(16, rect.h // 24))
-    rendered = [heading.render(lines[0], True, TEXT)] + [body.render(line, True, TEXT) for line in lines[1:]]
+    rows = [[heading.render(lines[0], True, TEXT)]]
+    rows += [[body.render(part, True, TEXT) for part in line.split("\t")] for line in lines[1:]]
     gap = 6
-    y = rect.centery - (sum(r.get_height() for r in rendered) + gap * (len(rendered) - 1)) // 2
-    for surface in rendered:
-        screen.blit(surface, (rect.centerx - surface.get_width() // 2, y))
-        y += surface.get_height() + gap
+    # Two-column rows form one table centred as a whole: the first column right-aligned.
+    pairs = [row for row in rows if len(row) == 2]
+    first = max((row[0].get_width() for row in pairs), default=0)
+    second = max((row[1].get_width() for row in pairs), default=0)
+    split = rect.centerx - (first + 3 * gap + second) // 2 + first
+    y = rect.centery - (sum(row[0].get_height() for row in rows) + gap * (len(rows) - 1)) // 2
+    for row in rows:
+        if len(row) == 1:
+            screen.blit(row[0], (rect.centerx - row[0].get_width() // 2, y))
+        else:
+            screen.blit(row[0], (split - row[0].get_width(), y))
+            screen.blit(row[1], (split + 3 * gap, y))
+        y += row[0].get_height() + gap

@@ -20,7 +20,7 @@ from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine
 from arcgames.game import DEFAULT_LEGEND, Game
 from arcgames.kinds import kind_id
-from arcgames.primitives import Condition, Rule, reach_goal
+from arcgames.primitives import Condition, Rule
 from arcgames.state import State
 
 MOVES = (ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4)
@@ -31,24 +31,26 @@ def ascii_map(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def never(state: State) -> bool:
+    """A win condition that never holds, so rule tests stay on their level."""
+    return False
+
+
 def tiny_game(
     *maps: str,
     rules: Sequence[Rule],
-    win: Sequence[Condition] = (reach_goal,),
+    win: Sequence[Condition] = (never,),
     lose: Sequence[Condition] = (),
     actions: Iterable[ActionId] = (*MOVES, ActionId.ACTION7),
     legend: Mapping[str, tuple[str, str]] | None = None,
     game_id: str = "t001",
+    title: str = "test game",
     **kwargs,
 ) -> Game:
-    """A one-file-style game for a unit test; never registered.
-
-    The default win condition, ``reach_goal``, is false on maps without a goal, so a
-    rule can be exercised without the engine moving on to the next level.
-    """
+    """A one-file-style game for a unit test; never registered (drive it with Engine)."""
     return Game(
         id=game_id,
-        title="test game",
+        title=title,
         split="public",
         levels=[ascii_map(m) for m in maps],
         actions=tuple(actions),
