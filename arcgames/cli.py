@@ -187,6 +187,52 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0 if all(r.verified for r in result.runs) else 1
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from arcgames.scoring import score_directory
+
+    report = score_directory(args.run_dir, split=args.split, baselines_file=args.baselines)
+    if args.json:
+        _print_json(report.model_dump(mode="json"))
+        return 0
+    table = Table(title=f"scores for {report.player or 'nobody'} ({args.run_dir})")
+    for column in ("game", "runs", "score (mean)", "best run", "levels (mean)", "baseline"):
+        table.add_column(column)
+    for g in report.games:
+        table.add_row(g.game_id, str(len(g.runs)), f"{g.score:.3f}", f"{g.best_run_score:.3f}",
+                      f"{g.levels_completed:.1f} / {g.num_levels}", g.baseline.provenance)  # fmt: skip
+    console.print(table)
+    low, high = report.total_ci
+    levels = f"{report.levels_completed}/{report.total_levels}"
+    console.print(f"[bold]total {report.total:.4f}[/] (95% CI {low:.4f}-{high:.4f}), IQM {report.iqm:.4f}, "
+                  f"best-run total {report.best_run_total:.4f}, levels {levels}")  # fmt: skip
+    curve = ", ".join("-" if e is None else f"{e:.2f}" for e in report.efficiency_curve)
+    console.print(f"efficiency by level (baseline/actions, 1.0 = baseline pace): {curve}")
+    for reason in report.rejected:
+        console.print(f"[red]not scored[/] {reason}", highlight=False)
+    return 0
+
+
+def cmd_baseline_build(args: argparse.Namespace) -> int:
+    from arcgames.baselines import build_human_baselines
+
+    paths = [p for arg in args.recordings for p in (sorted(arg.glob("*.jsonl")) if arg.is_dir() else [arg])]
+    if not paths:
+        raise ValueError("no recordings given; pass .jsonl files or folders of them")
+    baselines, skipped = build_human_baselines(paths)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(baselines.model_dump_json(indent=1) + "\n")
+    if args.json:
+        _print_json({"output": str(args.output), "baselines": baselines.model_dump(mode="json"), "skipped": skipped})
+        return 0
+    for game_id, game in baselines.games.items():
+        levels = ", ".join(f"{lv.count}({lv.completers})" if lv.count else f"-({lv.completers})" for lv in game.levels)
+        console.print(f"{game_id}: {game.players} first-time players; level baselines (completers): {levels}")
+    for reason in skipped:
+        console.print(f"[yellow]skipped[/] {reason}", highlight=False)
+    console.print(f"wrote {args.output} (provenance: human)")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from arcgames.bench import main_bench
 
@@ -319,6 +365,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("score", help="score a folder of recordings against the baselines")
+    p.add_argument("run_dir", type=Path, help="folder of recordings, e.g. the --out of `arcgames eval`")
+    p.add_argument("--split", choices=["public", "evaluation"], help="score over all games of this split")
+    p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("baseline", help="build human baselines from first-play recordings")
+    baseline = p.add_subparsers(dest="baseline_command", required=True, metavar="SUBCOMMAND")
+    p = baseline.add_parser("build", help="per level: upper median of first-time completers' action counts")
+    p.add_argument("recordings", nargs="+", type=Path, help="human recordings (.jsonl files or folders)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="where to write the baseline JSON")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_baseline_build)
 
     p = sub.add_parser("solve", help="prove levels solvable with the breadth-first solver")
     p.add_argument("game", nargs="?", help="game id (see `arcgames list`)")
