@@ -169,7 +169,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     result = evaluate(
         args.agent, games=args.games, runs=args.runs, seed=args.seed, out=args.out, budget_factor=args.budget_factor,
-        max_actions=args.max_actions, workers=args.workers, console=errors,
+        max_actions=args.max_actions, workers=args.workers, console=errors, executor=args.executor,
+        ray_address=args.ray_address,
     )  # fmt: skip
     if args.json:
         _print_json(result.model_dump(mode="json"))
@@ -363,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget-factor", type=float, default=5.0, help="per-level budget = factor x baseline (default 5)")
     p.add_argument("--max-actions", type=int, help="cap every level's budget at this many actions")
     p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    p.add_argument("--executor", choices=["process", "ray"], default="process", help="where runs execute")
+    p.add_argument("--ray-address", help="Ray cluster address for --executor ray (default: start Ray locally)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_eval)
 

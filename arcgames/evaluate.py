@@ -175,14 +175,20 @@ def evaluate(
     workers: int = 1,
     agent_kwargs: dict[str, Any] | None = None,
     console: Console | None = None,
+    executor: str = "process",
+    ray_address: str | None = None,
 ) -> EvalResult:
     """Evaluate an agent (built-in name or ``package.module:Class``) on games, recording every run.
 
     Each level's action budget is ``budget_factor`` x its baseline count (human where
     known, else solver), capped by ``max_actions`` if given. Runs already finished in
     ``out`` are kept and not re-run, so calling this again resumes an interrupted
-    evaluation. ``workers`` > 1 plays runs in parallel processes.
+    evaluation. ``workers`` > 1 plays runs in parallel processes; ``executor="ray"``
+    runs them as Ray tasks instead (``ray_address`` joins a cluster; needs the
+    ``arcgames[ray]`` extra), writing the same recordings.
     """
+    if executor not in ("process", "ray"):
+        raise ValueError(f"unknown executor {executor!r}; use 'process' or 'ray'")
     load_agent_factory(agent)  # fail early with a clear message
     if runs < 1 or workers < 1:
         raise ValueError(f"runs and workers must be at least 1, got runs={runs}, workers={workers}")
@@ -204,26 +210,43 @@ def evaluate(
                                  agent_kwargs=agent_kwargs or {}, budgets=budgets, out_dir=out_dir))  # fmt: skip
     done = [read_result(s.path, get_game(s.game_id).num_levels) for s in specs if s.path.exists()]
     todo = [s for s in specs if not s.path.exists()]
-    results = done + _run_all(todo, workers, console or Console(stderr=True), already=len(done))
+    run_all = _run_all_ray if executor == "ray" else _run_all
+    results = done + run_all(todo, workers, console or Console(stderr=True), already=len(done), address=ray_address)
     return EvalResult(agent=agent, out_dir=out_dir, runs=sorted(results, key=lambda r: (r.game_id, r.run)))
 
 
-def _run_all(specs: list[RunSpec], workers: int, console: Console, already: int) -> list[RunResult]:
-    results: list[RunResult] = []
-    start = time.perf_counter()
-    columns = (
-        TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), TextColumn("levels {task.fields[levels]}"),
-        TextColumn("{task.fields[rate]} actions/s"), TimeElapsedColumn(),
-    )  # fmt: skip
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("eval", total=len(specs) + already, completed=already, levels=0, rate=0)
+class _RunProgress:
+    """A rich progress bar over runs, with levels completed and actions/s so far."""
 
-        def record(result: RunResult) -> None:
-            results.append(result)
-            rate = sum(r.actions for r in results) / max(time.perf_counter() - start, 1e-9)
-            levels = sum(r.levels_completed for r in results)
-            progress.update(task, advance=1, levels=levels, rate=f"{rate:,.0f}")
+    def __init__(self, console: Console, total: int, already: int) -> None:
+        columns = (
+            TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), TextColumn("levels {task.fields[levels]}"),
+            TextColumn("{task.fields[rate]} actions/s"), TimeElapsedColumn(),
+        )  # fmt: skip
+        self.progress = Progress(*columns, console=console, transient=True)
+        self.task = self.progress.add_task("eval", total=total, completed=already, levels=0, rate=0)
+        self.results: list[RunResult] = []
+        self.start = time.perf_counter()
 
+    def __enter__(self) -> _RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def record(self, result: RunResult) -> None:
+        self.results.append(result)
+        rate = sum(r.actions for r in self.results) / max(time.perf_counter() - self.start, 1e-9)
+        levels = sum(r.levels_completed for r in self.results)
+        self.progress.update(self.task, advance=1, levels=levels, rate=f"{rate:,.0f}")
+
+
+def _run_all(
+    specs: list[RunSpec], workers: int, console: Console, already: int, address: str | None
+) -> list[RunResult]:
+    with _RunProgress(console, len(specs) + already, already) as progress:
+        record, results = progress.record, progress.results
         if workers == 1:
             for spec in specs:
                 record(play_run(spec))
@@ -239,3 +262,21 @@ def _run_all(specs: list[RunSpec], workers: int, console: Console, already: int)
                         "in the output folder, and running the same evaluation again resumes the rest"
                     ) from None
     return results
+
+
+def _run_all_ray(specs: list[RunSpec], workers: int, console: Console, already: int, address: str | None):
+    """The same runs as Ray tasks; each task writes its recording to the shared output folder."""
+    try:
+        import ray
+    except ImportError:
+        raise ValueError("--executor ray needs Ray: pip install 'arcgames[ray]'") from None
+    if not ray.is_initialized():
+        ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
+                 log_to_driver=False)  # fmt: skip
+    remote = ray.remote(play_run)
+    with _RunProgress(console, len(specs) + already, already) as progress:
+        pending = [remote.remote(spec) for spec in specs]
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            progress.record(ray.get(ready[0]))
+        return progress.results

@@ -56,15 +56,16 @@ def open_window(title: str, scale: int | None = None) -> pygame.Surface:
     """Initialise pygame and open the resizable window; returns the display surface."""
     if scale is not None and (not isinstance(scale, int) or scale < 1):
         raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
-    # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors on
-    # machines without a sound card and is never used.
-    pygame.display.init()
-    pygame.font.init()
-    side = FRAME_SIZE * (scale or default_scale())
-    pygame.display.set_caption(title)
     try:
+        # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors
+        # on machines without a sound card and is never used.
+        pygame.display.init()
+        pygame.font.init()
+        side = FRAME_SIZE * (scale or default_scale())
+        pygame.display.set_caption(title)
         return pygame.display.set_mode((side, side + BAR_HEIGHT), pygame.RESIZABLE)
     except pygame.error as err:
+        pygame.quit()
         raise NoDisplayError(
             f"cannot open the game window ({err}); run it on a desktop, or set SDL_VIDEODRIVER=dummy for a "
             "headless run (`arcgames replay --gif` and `--ansi` need no window)"

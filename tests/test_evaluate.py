@@ -94,3 +94,21 @@ def test_killed_worker_then_resume_loses_and_duplicates_nothing(tmp_path: Path) 
     assert [r.run for r in result.runs] == [0, 1, 2]
     assert all(r.verified and r.end == "budget" for r in result.runs)
     assert sorted(p.name for p in out.iterdir()) == [f"ujzd-r00{i}.jsonl" for i in range(3)]
+
+
+@pytest.mark.slow
+def test_ray_executor_writes_the_same_recordings(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'arcgames[ray]')")
+    try:
+        ray_result = evaluate("explorer", games=GAMES, runs=2, out=tmp_path / "ray", executor="ray", workers=2)
+    finally:
+        ray.shutdown()
+    local = evaluate("explorer", games=GAMES, runs=2, out=tmp_path / "local")
+    assert [r.path.name for r in ray_result.runs] == [r.path.name for r in local.runs]
+    for a, b in zip(ray_result.runs, local.runs, strict=True):
+        assert a.verified and (a.levels_completed, a.actions, a.level_actions) == (
+            b.levels_completed,
+            b.actions,
+            b.level_actions,
+        )
+        assert [s.frame for s in read_recording(a.path).steps] == [s.frame for s in read_recording(b.path).steps]
