@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from arcgames.registry import get_game, list_games
+from arcgames.registry import game_origin, get_game, list_games
 from arcgames.solver import solve
 
 SOLVER_COUNTS_FILE = "solver_counts.json"
@@ -83,19 +82,24 @@ class StaleBaselineError(ValueError):
 
 
 @cache
-def _shipped_solver_counts() -> dict[str, dict]:
-    path = resources.files("arcgames.games") / SOLVER_COUNTS_FILE
+def _counts_file(path: Path) -> dict[str, dict]:
     return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def solver_counts_path(game_id: str) -> Path:
+    """Solver counts live beside the game files: games/ for bundled games, the pack folder for packs."""
+    return game_origin(game_id).parent / SOLVER_COUNTS_FILE
 
 
 def solver_counts(game_id: str) -> list[int]:
     """The solver's minimal action count for each level of a game (source: solver)."""
     game = get_game(game_id)
-    entry = _shipped_solver_counts().get(game_id)
+    path = solver_counts_path(game_id)
+    entry = _counts_file(path).get(game_id)
     if entry is None or entry["version"] != game.version:
         raise StaleBaselineError(
-            f"no solver counts for game {game_id} version {game.version}; "
-            "run `arcgames solve --write-counts` to regenerate games/solver_counts.json"
+            f"no solver counts for game {game_id} version {game.version} in {path}; "
+            "run `arcgames solve --write-counts` (add --pack DIR for a pack) to regenerate them"
         )
     return list(entry["counts"])
 
@@ -194,8 +198,13 @@ def compute_solver_counts(game_ids: list[str] | None = None) -> dict[str, dict]:
     return table
 
 
-def write_solver_counts(path: Path) -> dict[str, dict]:
-    table = compute_solver_counts()
-    path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-    _shipped_solver_counts.cache_clear()
-    return table
+def write_solver_counts(game_ids: list[str] | None = None) -> dict[Path, list[str]]:
+    """Solve the games and write each one's counts beside its file; returns the files written."""
+    written: dict[Path, list[str]] = {}
+    for game_id, entry in compute_solver_counts(game_ids).items():
+        path = solver_counts_path(game_id)
+        table = _counts_file(path) | {game_id: entry}
+        path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        _counts_file.cache_clear()
+        written.setdefault(path, []).append(game_id)
+    return written

@@ -123,13 +123,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from arcgames.solver import solve
 
     if args.write_counts:
-        from importlib import resources
+        from arcgames.baselines import write_solver_counts
 
-        from arcgames.baselines import SOLVER_COUNTS_FILE, write_solver_counts
-
-        path = Path(str(resources.files("arcgames.games") / SOLVER_COUNTS_FILE))
-        table = write_solver_counts(path)
-        console.print(f"wrote solver counts for {len(table)} games to {path}")
+        for path, ids in write_solver_counts([args.game] if args.game else None).items():
+            console.print(f"wrote solver counts for {len(ids)} games to {path}")
         return 0
     if not args.game:
         raise ValueError("give a game id, or --write-counts to solve every game")

@@ -104,6 +104,29 @@ class Level:
     layout: Layout
 
 
+# The core-knowledge priors a game can exercise, as "<family>.<prior>".
+PRIORS: dict[str, tuple[str, ...]] = {
+    "objectness": ("cohesion", "persistence", "contact", "containment", "occlusion"),
+    "agentness": ("avatar", "chase", "flee", "patrol", "copy"),
+    "geometry": ("symmetry", "rotation", "reflection", "shape_matching", "connectivity", "inside_outside"),
+    "numbers": ("counting", "comparing", "sorting", "arithmetic"),
+}
+KNOWN_PRIORS = frozenset(f"{family}.{prior}" for family, priors in PRIORS.items() for prior in priors)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A game's card, for authors and reviewers only: never shown to agents.
+
+    ``levels`` says, for each level, the insight it tests. The primitives a game uses
+    and its solver counts are derived, not written here.
+    """
+
+    idea: str
+    priors: tuple[str, ...]
+    levels: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Game:
     """One game: ordered level maps plus the primitives that make its rules.
@@ -124,6 +147,7 @@ class Game:
     legend: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     colours: Mapping[str, int] = field(default_factory=dict)  # kind name -> palette index
     background: int = 0  # palette index of the frame outside the board
+    card: Card | None = None
     parsed: tuple[Level, ...] = field(init=False, repr=False)
     lut: np.ndarray = field(init=False, repr=False)  # visible kind id -> palette index
     version: str = field(init=False)
@@ -143,6 +167,14 @@ class Game:
                 f"game {self.id}: actions must list the ACTION1..7 it uses (RESET is always available)"
             )
         object.__setattr__(self, "actions", actions)
+        if self.card is not None:
+            unknown = sorted(set(self.card.priors) - KNOWN_PRIORS)
+            if unknown:
+                raise GameDefinitionError(f"game {self.id}: unknown priors {unknown}; known: {sorted(KNOWN_PRIORS)}")
+            if len(self.card.levels) != len(self.levels):
+                raise GameDefinitionError(
+                    f"game {self.id}: card has {len(self.card.levels)} level notes for {len(self.levels)} levels"
+                )
         legend = {**DEFAULT_LEGEND, **self.legend}
         object.__setattr__(self, "parsed", tuple(self._parse(i, text, legend) for i, text in enumerate(self.levels)))
         object.__setattr__(self, "lut", self._colour_table())
@@ -201,3 +233,8 @@ class Game:
     @property
     def num_levels(self) -> int:
         return len(self.parsed)
+
+    @property
+    def primitives(self) -> tuple[str, ...]:
+        """Names of the rules and conditions the game is composed of."""
+        return tuple(fn.__name__ for fn in (*self.rules, *self.win, *self.lose))

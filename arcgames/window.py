@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-# pygame prints a banner on import; the CLI's output should be only its own.
+# pygame prints a banner on import; the CLI's output should be only its own. Modules that
+# draw import pygame from here (``from arcgames.window import pygame``) to keep it hidden.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
