@@ -10,15 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from arcgames.actions import InvalidActionError
 from arcgames.agent import GameInfo
 from arcgames.env import make
 from arcgames.evaluate import EvaluationInterrupted
 from arcgames.game import GameDefinitionError
-from arcgames.registry import UnknownGameError, get_game, list_games
+from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
 from arcgames.render import frame_to_rich, frame_to_text
 
 console = Console()
@@ -161,13 +163,18 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return 0 if all(r["solvable"] for r in rows) else 1
 
 
+def _llm_kwargs(args: argparse.Namespace) -> dict[str, str]:
+    """--model and --base-url as agent kwargs, only those given (other agents take neither)."""
+    return {k: v for k, v in (("model", args.model), ("base_url", args.base_url)) if v is not None}
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from arcgames.evaluate import evaluate
 
     result = evaluate(
         args.agent, games=args.games, runs=args.runs, seed=args.seed, out=args.out, budget_factor=args.budget_factor,
         max_actions=args.max_actions, workers=args.workers, console=errors, executor=args.executor,
-        ray_address=args.ray_address,
+        ray_address=args.ray_address, agent_kwargs=_llm_kwargs(args),
     )  # fmt: skip
     if args.json:
         _print_json(result.model_dump(mode="json"))
@@ -229,6 +236,73 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
         console.print(f"[yellow]skipped[/] {reason}", highlight=False)
     console.print(f"wrote {args.output} (provenance: human)")
     return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from arcgames.leaderboard.submit import submit
+    from arcgames.leaderboard.views import load, ranked
+
+    sub = submit(args.run_dir, args.name, split=args.split, baselines_file=args.baselines, db=args.db,
+                 notes=args.notes)  # fmt: skip
+    rank = next(r for r, s in ranked(load(args.db)) if s.id == sub.id)
+    if args.json:
+        _print_json({"rank": rank, **sub.model_dump(mode="json")})
+        return 0
+    low, high = sub.total_ci
+    console.print(Text.assemble(
+        "submitted #", str(sub.id), " ", (sub.name, "bold"), f": total {sub.total:.4f} (95% CI {low:.4f}-{high:.4f}), "
+        f"{len(sub.recordings)} verified recordings, rank {rank} in the {sub.split} split",
+    ))  # fmt: skip
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from arcgames.leaderboard.views import load, tables, to_json, write_html
+
+    submissions = load(args.db)
+    if args.html:
+        page = write_html(args.db, args.html)
+        (errors if args.json else console).print(f"wrote {page}", highlight=False, markup=False)
+    if args.json:
+        _print_json(to_json(submissions))
+    elif not submissions:
+        console.print("no submissions yet; submit a run with `arcgames submit RUN_DIR --name NAME`", markup=False)
+    else:
+        for table in tables(submissions):
+            console.print(table)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from arcgames.checks import check_game
+
+    game_ids = args.pack_games if args.pack and not args.games else _game_ids(args.games)
+    results = []
+    with Progress(TextColumn("checking {task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
+                  transient=True, disable=args.json) as progress:  # fmt: skip
+        task = progress.add_task("games", total=len(game_ids))
+        for game_id in game_ids:
+            progress.update(task, description=game_id)
+            results.append(check_game(game_id))
+            progress.advance(task)
+    if args.json:
+        _print_json([r.model_dump() | {"ok": r.ok} for r in results])
+    else:
+        table = Table(title=f"checks of {len(results)} games")
+        for column in ("game", "check_env", "deterministic", "solver counts", "result"):
+            table.add_column(column)
+        for r in results:
+            counts = " ".join("-" if c is None else str(c) for c in r.solver_counts)
+            verdict = "[green]ok[/]" if r.ok else "[red]" + "; ".join(r.problems) + "[/]"
+            table.add_row(r.game_id, r.check_env[:40], str(r.deterministic), counts, verdict)
+        console.print(table)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _game_ids(spec: str | None) -> list[str]:
+    from arcgames.evaluate import resolve_games
+
+    return resolve_games(spec or "all")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -331,20 +405,27 @@ def cmd_history(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arcgames", description="An open, local interactive reasoning benchmark.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    packs = argparse.ArgumentParser(add_help=False)
+    packs.add_argument("--pack", type=Path, action="append", metavar="DIR",
+                       help=f"also load the games in this folder (repeatable; or set ${PACKS_ENV})")  # fmt: skip
 
-    p = sub.add_parser("list", help="list the games")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        """Every subcommand accepts --pack, so pack games work wherever games do."""
+        return sub.add_parser(name, help=help, parents=[packs])
+
+    p = command("list", help="list the games")
     p.add_argument("--split", choices=["public", "evaluation"], help="only games of this split")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("show", help="show a level's first frame in the terminal")
+    p = command("show", help="show a level's first frame in the terminal")
     p.add_argument("game", help="game id (see `arcgames list`)")
     p.add_argument("--level", type=int, default=1, help="level number, 1-based (default 1)")
     p.add_argument("--hex", action="store_true", help="print hex colour digits instead of colours")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("run", help="let an agent play a game")
+    p = command("run", help="let an agent play a game")
     p.add_argument("game", help="game id (see `arcgames list`)")
     p.add_argument("--agent", default="random", help="agent name (default: random)")
     p.add_argument("--steps", type=int, default=1000, help="maximum number of actions (default 1000)")
@@ -352,8 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("eval", help="evaluate an agent on games; every run is recorded and verified")
-    p.add_argument("--agent", required=True, help="random, explorer, or an import path package.module:Class")
+    p = command("eval", help="evaluate an agent on games; every run is recorded and verified")
+    p.add_argument("--agent", required=True, help="random, explorer, llm, or an import path package.module:Class")
     p.add_argument("--games", default="public", help="public, evaluation, all, or comma-separated ids (default public)")
     p.add_argument("--runs", type=int, default=1, help="runs per game (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of run 0; run k uses seed+k (default 0)")
@@ -363,17 +444,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
     p.add_argument("--executor", choices=["process", "ray"], default="process", help="where runs execute")
     p.add_argument("--ray-address", help="Ray cluster address for --executor ray (default: start Ray locally)")
+    p.add_argument("--model", help="--agent llm: the model name the server knows (default gpt-4o-mini)")
+    p.add_argument("--base-url", help="--agent llm: an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("score", help="score a folder of recordings against the baselines")
+    p = command("score", help="score a folder of recordings against the baselines")
     p.add_argument("run_dir", type=Path, help="folder of recordings, e.g. the --out of `arcgames eval`")
     p.add_argument("--split", choices=["public", "evaluation"], help="score over all games of this split")
     p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("baseline", help="build human baselines from first-play recordings")
+    p = command("baseline", help="build human baselines from first-play recordings")
     baseline = p.add_subparsers(dest="baseline_command", required=True, metavar="SUBCOMMAND")
     p = baseline.add_parser("build", help="per level: upper median of first-time completers' action counts")
     p.add_argument("recordings", nargs="+", type=Path, help="human recordings (.jsonl files or folders)")
@@ -381,14 +464,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_baseline_build)
 
-    p = sub.add_parser("solve", help="prove levels solvable with the breadth-first solver")
+    p = command("submit", help="verify, re-score and add a run's recordings to the local leaderboard")
+    p.add_argument("run_dir", type=Path, help="folder of recordings, e.g. the --out of `arcgames eval`")
+    p.add_argument("--name", required=True, help="the name shown on the leaderboard (1-80 characters)")
+    p.add_argument("--notes", default="", help="a short description of the agent or run")
+    p.add_argument("--split", choices=["public", "evaluation"], default="public", help="split scored (default public)")
+    p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
+    p.add_argument("--db", type=Path, help="leaderboard database (default: leaderboard.sqlite in the data folder)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_submit)
+
+    p = command("leaderboard", help="show the local leaderboard; --html writes a static page with plots")
+    p.add_argument("--db", type=Path, help="leaderboard database (default: leaderboard.sqlite in the data folder)")
+    p.add_argument("--html", type=Path, metavar="OUT_DIR", help="also write index.html and PNG plots here")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_leaderboard)
+
+    p = command("solve", help="prove levels solvable with the breadth-first solver")
     p.add_argument("game", nargs="?", help="game id (see `arcgames list`)")
     p.add_argument("--level", type=int, help="only this level, 1-based")
     p.add_argument("--write-counts", action="store_true", help="solve every game and rewrite games/solver_counts.json")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_solve)
 
-    p = sub.add_parser("play", help="play a game in a window; the play is recorded")
+    p = command("play", help="play a game in a window; the play is recorded")
     p.add_argument("game", help="game id (see `arcgames list`)")
     p.add_argument("--player", default="anonymous", help="your player id, stored in the recording")
     p.add_argument("--out", type=Path, help="folder for the recording (default: the local data folder)")
@@ -396,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("replay", help="verify a recording, or watch it (window, GIF or terminal)")
+    p = command("replay", help="verify a recording, or watch it (window, GIF or terminal)")
     p.add_argument("files", nargs="+", type=Path, help="recording files (.jsonl)")
     p.add_argument("--verify", action="store_true", help="re-run the actions and check every frame")
     p.add_argument("--gif", type=Path, help="write an animated GIF here instead of opening a window")
@@ -405,17 +504,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts (with --verify)")
     p.set_defaults(func=cmd_replay)
 
-    p = sub.add_parser("history", help="list local recordings")
+    p = command("history", help="list local recordings")
     p.add_argument("--dir", type=Path, help="recordings folder (default: the local data folder)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("demo", help="a quick tour: show a level and let the random agent play the public games")
+    p = command("demo", help="a quick tour: show a level and let the random agent play the public games")
     p.add_argument("--steps", type=int, default=500, help="actions per game (default 500)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("bench", help="measure engine steps/s against MiniGrid in the same run")
+    p = command("check", help="check games: check_env, determinism and solvability (use with --pack)")
+    p.add_argument(
+        "--games", help="public, evaluation, all or comma-separated ids (default: the --pack games, else all)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_check)
+
+    p = command("bench", help="measure engine steps/s against MiniGrid in the same run")
     p.add_argument("--games", help="comma-separated game ids (default: all)")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds of stepping per measurement (default 2)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -426,12 +532,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        args.pack_games = [game_id for folder in args.pack or [] for game_id in use_pack(folder)]
         return args.func(args)
     except EvaluationInterrupted as err:
-        errors.print(f"[bold red]interrupted:[/] {err}", highlight=False)
+        errors.print(f"[bold red]interrupted:[/] {escape(str(err))}", highlight=False)
         return 1
     except USER_ERRORS as err:
-        errors.print(f"[bold red]error:[/] {err}", highlight=False)
+        errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
         return 2
 
 

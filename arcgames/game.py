@@ -54,6 +54,28 @@ DEFAULT_LEGEND: dict[str, tuple[str, str]] = {
 _GAME_ID = re.compile(r"^[a-z0-9]{4}$")
 
 
+def _walled_off_goal(grid: np.ndarray) -> tuple[int, int] | None:
+    """A goal no avatar can reach even if every non-wall cell were passable (portals joined), else None."""
+    terrain, objects = grid
+    h, w = terrain.shape
+    portals = list(zip(*np.nonzero(terrain == kind_id("portal")), strict=True))
+    seen = {tuple(map(int, c)) for c in zip(*np.nonzero(objects == AVATAR), strict=True)}
+    stack = list(seen)
+    while stack:
+        y, x = stack.pop()
+        neighbours = [(y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)]
+        if (y, x) in portals:
+            neighbours += [tuple(map(int, p)) for p in portals]
+        for ny, nx in neighbours:
+            if 0 <= ny < h and 0 <= nx < w and (ny, nx) not in seen and terrain[ny, nx] != kind_id("wall"):
+                seen.add((ny, nx))
+                stack.append((ny, nx))
+    for goal in zip(*np.nonzero(terrain == kind_id("goal")), strict=True):
+        if tuple(map(int, goal)) not in seen:
+            return int(goal[0]), int(goal[1])
+    return None
+
+
 def _hash_code(h: hashlib.blake2b, code: CodeType) -> None:
     """Feed a function's bytecode into ``h``, recursing into nested code (lambdas,
     comprehensions) because the repr of a code object contains a memory address.
@@ -208,6 +230,12 @@ class Game:
         moves = {ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4}
         if moves & set(self.actions) and not (grid[Layer.OBJECTS] == AVATAR).any():
             raise GameDefinitionError(f"{where}: the game uses moves but the map has no avatar ('@')")
+        if any(fn.__name__ == "reach_goal" for fn in self.win):
+            cut_off = _walled_off_goal(grid)
+            if cut_off is not None:
+                raise GameDefinitionError(
+                    f"{where}, row {cut_off[0] + 1}, column {cut_off[1] + 1}: this goal is walled off from every avatar"
+                )
         return Level(State(grid, np.zeros(NUM_VARS, dtype=np.int32)), Layout.fit(len(rows), width))
 
     def _colour_table(self) -> np.ndarray:

@@ -33,7 +33,7 @@ class Verification(BaseModel):
     torn_tail: bool = False
 
 
-class Divergence(Exception):
+class Divergence(RecordingError):
     """The replay disagrees with the recording at a step."""
 
     def __init__(self, step: int, reason: str) -> None:
@@ -85,10 +85,10 @@ def verify(path: str | Path) -> Verification:
     )
     try:
         last = deque(simulate(recording), maxlen=1)
-    except (RecordingError, UnknownGameError) as err:
-        return result.model_copy(update={"reason": str(err)})
     except Divergence as err:
         return result.model_copy(update={"reason": str(err), "step": err.step})
+    except (RecordingError, UnknownGameError) as err:
+        return result.model_copy(update={"reason": str(err)})
     engine = last[0][1] if last else None
     actions = engine.action_count if engine else 0
     done = engine.levels_completed if engine else 0
