@@ -27,7 +27,7 @@ class ArcGameEnv(gym.Env):
     Actions are flat indices of ``action_space`` or :class:`arcgames.Action` values.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array", "ansi"], "render_fps": 10}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array", "ansi"], "render_fps": 10}
 
     def __init__(
         self, game_id: str, render_mode: str | None = None, max_actions: int | None = None, seed: int | None = None
@@ -48,6 +48,7 @@ class ArcGameEnv(gym.Env):
         self.action_space = gym.spaces.Discrete(self.codec.n)
         self.engine = Engine(self.game)
         self._default_seed = _check_seed(seed)
+        self._window = None  # the pygame window of render_mode="human", opened on first render
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         """Start a new play. ``options={"level": k}`` starts at level k (0-based)."""
@@ -60,6 +61,8 @@ class ArcGameEnv(gym.Env):
         if unknown:
             raise ValueError(f"unknown reset options {sorted(unknown)}; the only option is 'level'")
         self.engine.reset(options.get("level", 0))
+        if self.render_mode == "human":
+            self.render()
         return self.engine.frame.copy(), self._info()
 
     def step(self, action: Action | ActionId | int):
@@ -68,6 +71,8 @@ class ArcGameEnv(gym.Env):
         state = self.engine.game_state
         terminated = state != GameState.NOT_FINISHED
         truncated = not terminated and self.max_actions is not None and self.engine.action_count >= self.max_actions
+        if self.render_mode == "human":
+            self.render()
         return self.engine.frame.copy(), float(completed), terminated, truncated, self._info()
 
     def _info(self) -> dict[str, Any]:
@@ -89,7 +94,31 @@ class ArcGameEnv(gym.Env):
             return to_rgb(self.engine.frame)
         if self.render_mode == "ansi":
             return frame_to_text(self.engine.frame)
+        if self.render_mode == "human":
+            self._show()
         return None
+
+    def _show(self) -> None:
+        """Draw the frame in a pygame window (opened on first use), as Gymnasium's human mode does."""
+        from arcgames.window import draw_frame, draw_status, open_window, pygame
+
+        if self._window is None:
+            self._window = open_window(f"arcgames {self.game.id}")
+            self._clock = pygame.time.Clock()
+        pygame.event.pump()  # keep the window responsive; input belongs to `arcgames play`
+        info = self._info()
+        draw_frame(self._window, self.engine.frame)
+        status = f"level {info['level'] + 1} of {info['num_levels']}   actions {info['action_count']}   {info['state']}"
+        draw_status(self._window, status)
+        pygame.display.flip()
+        self._clock.tick(self.metadata["render_fps"])
+
+    def close(self) -> None:
+        if self._window is not None:
+            from arcgames.window import pygame
+
+            pygame.display.quit()
+            self._window = None
 
 
 def _check_seed(seed: object) -> int | None:

@@ -314,7 +314,9 @@ def test_unknown_game_id_lists_the_known_ones() -> None:
 
 @pytest.mark.filterwarnings("ignore:.*render_mode='human3d'")  # gymnasium's own warning comes first
 def test_bad_render_mode() -> None:
-    with pytest.raises(ValueError, match=r"render_mode 'human3d' is not supported; use one of \['rgb_array', 'ansi'"):
+    with pytest.raises(
+        ValueError, match=r"render_mode 'human3d' is not supported; use one of \['human', 'rgb_array', 'ansi'"
+    ):
         arcgames.make(a_bundled_game(), render_mode="human3d")
 
 

@@ -326,3 +326,20 @@ def test_the_real_window_shows_the_frame_in_palette_colours(xvfb: str, tmp_path:
     assert player.returncode == 0, err
     path = Path(out.strip().splitlines()[-1])
     assert actions_of(path) == ["ACTION4"] and verify(path).ok
+
+
+def test_env_human_render_mode_draws_the_frame_in_a_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    from arcgames.env import make
+    from arcgames.window import frame_rect, pygame
+
+    env = make("ujzd", render_mode="human")
+    frame, _ = env.reset()
+    frame, *_ = env.step(Action.RIGHT)
+    screen = pygame.display.get_surface()
+    rect = frame_rect(screen.get_size())
+    for y, x in ((0, 0), (32, 32), (40, 20)):
+        px = screen.get_at((rect.x + x * rect.w // 64 + 1, rect.y + y * rect.h // 64 + 1))
+        assert tuple(px)[:3] == tuple(PALETTE_RGB[frame[y, x]])
+    env.close()
+    assert pygame.display.get_surface() is None
