@@ -7,7 +7,16 @@ from helpers import MOVES, play, tiny_game
 
 from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine, GameState
-from arcgames.primitives import all_lights_on, cover_goals, move_avatar, push_blocks, reach_goal, toggle_lights
+from arcgames.game import GameDefinitionError
+from arcgames.primitives import (
+    all_lights_on,
+    cover_goals,
+    move_avatar,
+    push_blocks,
+    reach_goal,
+    toggle_lights,
+    unlock_doors,
+)
 from arcgames.solver import SolverLimitError, candidate_actions, solve
 
 
@@ -39,8 +48,14 @@ def test_push_puzzle_solution_wins_in_the_engine() -> None:
 
 
 def test_unsolvable_level_returns_none() -> None:
-    game = tiny_game("@#G", rules=(move_avatar,), win=(reach_goal,))
+    # A locked door and no key: the loader cannot tell, the solver proves it.
+    game = tiny_game("@DG", rules=(unlock_doors, move_avatar), win=(reach_goal,))
     assert solve(game, 0) is None
+
+
+def test_walled_off_goal_is_refused_when_the_game_loads() -> None:
+    with pytest.raises(GameDefinitionError, match=r"level 1, row 1, column 3: this goal is walled off"):
+        tiny_game("@#G", rules=(move_avatar,), win=(reach_goal,))
 
 
 def test_state_budget() -> None:

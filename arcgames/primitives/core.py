@@ -1,20 +1,7 @@
-"""Core-knowledge primitives: the reusable rule pieces games are composed of.
-
-A *rule* is ``rule(state, act) -> None``: it updates the state in place for one
-action. A game lists its rules in update order (as in pycolab); the engine calls
-them for every action except RESET and undo, which it handles itself.
-A *condition* is ``condition(state) -> bool``: a level is won when all of the
-game's win conditions hold and lost when any lose condition holds.
-
-Why plain Python over numpy scalars instead of vectorised numpy: a step touches a
-handful of cells, and each numpy call costs ~1 µs, so a rule written as array
-expressions would cost more than the whole 30 µs step budget. The batched engine
-gets vectorised versions of the same rules, and an equivalence test keeps them equal.
-"""
+"""The first primitives: movement, pushing, keys and doors, items, paint, portals,
+gravity, chasers, lights, switches, and the conditions that judge them."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
@@ -35,56 +22,12 @@ from arcgames.kinds import (
     LIGHT_ON,
     PORTAL,
     PUSHABLE,
-    SOLID,
     SWITCH,
     TRAIL,
     UNPAINTED,
 )
+from arcgames.primitives.base import avatars, cells, condition, free, inside, rule
 from arcgames.state import Act, State, Var
-
-Rule = Callable[[State, Act], None]
-Condition = Callable[[State], bool]
-
-RULES: dict[str, Rule] = {}
-CONDITIONS: dict[str, Condition] = {}
-
-
-def rule(fn: Rule) -> Rule:
-    """Register a rule primitive under its function name."""
-    RULES[fn.__name__] = fn
-    return fn
-
-
-def condition(fn: Condition) -> Condition:
-    """Register a win/lose condition primitive under its function name."""
-    CONDITIONS[fn.__name__] = fn
-    return fn
-
-
-def _avatars(objects: np.ndarray, act: Act) -> list[tuple[int, int]]:
-    """Avatar cells, front-most in the move direction first, so a line of avatars moves as one."""
-    cells = _cells(objects == AVATAR)
-    if len(cells) > 1:
-        cells.sort(key=lambda c: -(c[0] * act.dy + c[1] * act.dx))
-    return cells
-
-
-def _cells(mask: np.ndarray) -> list[tuple[int, int]]:
-    """The (row, col) cells where mask is true, as plain ints."""
-    ys, xs = np.nonzero(mask)
-    return list(zip(ys.tolist(), xs.tolist(), strict=True))
-
-
-def _free(terrain: np.ndarray, objects: np.ndarray, y: int, x: int) -> bool:
-    """Can an object move into cell (y, x)?"""
-    h, w = terrain.shape
-    return 0 <= y < h and 0 <= x < w and not SOLID[terrain[y, x]] and objects[y, x] == 0
-
-
-def _inside(terrain: np.ndarray, y: int, x: int) -> bool:
-    h, w = terrain.shape
-    return 0 <= y < h and 0 <= x < w
-
 
 # --- rules -----------------------------------------------------------------------
 
@@ -95,9 +38,9 @@ def move_avatar(state: State, act: Act) -> None:
     if not (act.dy or act.dx):
         return
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         ny, nx = y + act.dy, x + act.dx
-        if _free(terrain, objects, ny, nx):
+        if free(terrain, objects, ny, nx):
             objects[ny, nx] = AVATAR
             objects[y, x] = 0
 
@@ -108,11 +51,11 @@ def push_blocks(state: State, act: Act) -> None:
     if not (act.dy or act.dx):
         return
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         ny, nx = y + act.dy, x + act.dx
-        if _inside(terrain, ny, nx) and PUSHABLE[objects[ny, nx]]:
+        if inside(terrain, ny, nx) and PUSHABLE[objects[ny, nx]]:
             by, bx = ny + act.dy, nx + act.dx
-            if _free(terrain, objects, by, bx):
+            if free(terrain, objects, by, bx):
                 objects[by, bx] = objects[ny, nx]
                 objects[ny, nx] = 0
 
@@ -123,9 +66,9 @@ def unlock_doors(state: State, act: Act) -> None:
     if not (act.dy or act.dx):
         return
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         ny, nx = y + act.dy, x + act.dx
-        if state.vars[Var.KEYS] > 0 and _inside(terrain, ny, nx) and terrain[ny, nx] == DOOR:
+        if state.vars[Var.KEYS] > 0 and inside(terrain, ny, nx) and terrain[ny, nx] == DOOR:
             terrain[ny, nx] = FLOOR
             state.vars[Var.KEYS] -= 1
 
@@ -134,7 +77,7 @@ def unlock_doors(state: State, act: Act) -> None:
 def collect_items(state: State, act: Act) -> None:
     """An avatar on a key or gem picks it up; keys are counted, gems just vanish."""
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         if terrain[y, x] == KEY:
             terrain[y, x] = FLOOR
             state.vars[Var.KEYS] += 1
@@ -146,7 +89,7 @@ def collect_items(state: State, act: Act) -> None:
 def paint_trail(state: State, act: Act) -> None:
     """An avatar entering an unpainted cell paints it; painted cells are solid (one-stroke paths)."""
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         if terrain[y, x] == UNPAINTED:
             terrain[y, x] = TRAIL
 
@@ -157,10 +100,10 @@ def enter_portals(state: State, act: Act) -> None:
     if not (act.dy or act.dx):
         return
     terrain, objects = state.grid
-    portals = _cells(terrain == PORTAL)
+    portals = cells(terrain == PORTAL)
     if len(portals) != 2:
         return
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         target = (y + act.dy, x + act.dx)
         if target in portals:
             exit_y, exit_x = portals[1] if target == portals[0] else portals[0]
@@ -173,11 +116,11 @@ def enter_portals(state: State, act: Act) -> None:
 def gravity(state: State, act: Act) -> None:
     """Objects that fall drop straight down until they rest on something solid or the bottom."""
     terrain, objects = state.grid
-    for y, x in sorted(_cells(objects != 0), reverse=True):  # lowest first, so stacks settle
+    for y, x in sorted(cells(objects != 0), reverse=True):  # lowest first, so stacks settle
         kind = objects[y, x]
         if not FALLS[kind]:
             continue
-        while _free(terrain, objects, y + 1, x):
+        while free(terrain, objects, y + 1, x):
             objects[y + 1, x] = kind
             objects[y, x] = 0
             y += 1
@@ -187,15 +130,15 @@ def gravity(state: State, act: Act) -> None:
 def chase(state: State, act: Act) -> None:
     """Each chaser steps one cell toward the nearest avatar, along the longer gap first."""
     terrain, objects = state.grid
-    avatars = _cells(objects == AVATAR)
+    avatars = cells(objects == AVATAR)
     if not avatars:
         return
-    for y, x in _cells(objects == CHASER):
+    for y, x in cells(objects == CHASER):
         ay, ax = min(avatars, key=lambda a: (abs(a[0] - y) + abs(a[1] - x), a))
         sy, sx = (ay > y) - (ay < y), (ax > x) - (ax < x)
         tries = [(sy, 0), (0, sx)] if abs(ay - y) >= abs(ax - x) else [(0, sx), (sy, 0)]
         for dy, dx in tries:
-            if (dy or dx) and _free(terrain, objects, y + dy, x + dx):
+            if (dy or dx) and free(terrain, objects, y + dy, x + dx):
                 objects[y + dy, x + dx] = CHASER
                 objects[y, x] = 0
                 break
@@ -211,7 +154,7 @@ def toggle_lights(state: State, act: Act) -> None:
         return
     for dy, dx in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
         y, x = act.row + dy, act.col + dx
-        if _inside(terrain, y, x) and terrain[y, x] in (LIGHT_OFF, LIGHT_ON):
+        if inside(terrain, y, x) and terrain[y, x] in (LIGHT_OFF, LIGHT_ON):
             terrain[y, x] = LIGHT_ON if terrain[y, x] == LIGHT_OFF else LIGHT_OFF
 
 
@@ -234,9 +177,9 @@ def interact_switch(state: State, act: Act) -> None:
     if act.id != ActionId.ACTION5:
         return
     terrain, objects = state.grid
-    for y, x in _avatars(objects, act):
+    for y, x in avatars(objects, act):
         for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            if _inside(terrain, y + dy, x + dx) and terrain[y + dy, x + dx] == SWITCH:
+            if inside(terrain, y + dy, x + dx) and terrain[y + dy, x + dx] == SWITCH:
                 _flip_gates(terrain)
                 return
 
@@ -288,8 +231,8 @@ def touch_lava(state: State) -> bool:
 def caught(state: State) -> bool:
     """Lost when a chaser is orthogonally next to an avatar."""
     objects = state.grid[1]
-    for y, x in _cells(objects == CHASER):
+    for y, x in cells(objects == CHASER):
         for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            if _inside(objects, y + dy, x + dx) and objects[y + dy, x + dx] == AVATAR:
+            if inside(objects, y + dy, x + dx) and objects[y + dy, x + dx] == AVATAR:
                 return True
     return False
