@@ -75,9 +75,18 @@ class AgentLoadError(ValueError):
     """An --agent value that does not name a loadable agent."""
 
 
+class AgentBudgetExceeded(RuntimeError):
+    """Raised by ``act`` when the agent's own budget (tokens, cost) is spent.
+
+    The harness ends the run with reason ``budget`` (not ``crash``): running out of
+    money is a limit of the evaluation, not a bug in the agent.
+    """
+
+
 BUILTIN_AGENTS = {
     "random": "arcgames.agents.random:RandomAgent",
     "explorer": "arcgames.agents.explorer:ExplorerAgent",
+    "llm": "arcgames.agents.llm:LLMAgent",
 }
 
 

@@ -39,10 +39,15 @@ def advance(game: Game, state: State, act: Act) -> Outcome:
     """Apply one action's rules to ``state`` in place, then judge it (a win takes precedence)."""
     for rule in game.rules:
         rule(state, act)
-    if all(cond(state) for cond in game.win):
+    # Plain loops rather than all()/any() over generators: ~1 µs less per step.
+    for cond in game.win:
+        if not cond(state):
+            break
+    else:
         return Outcome.WON
-    if any(cond(state) for cond in game.lose):
-        return Outcome.LOST
+    for cond in game.lose:
+        if cond(state):
+            return Outcome.LOST
     return Outcome.CONTINUE
 
 
@@ -59,6 +64,7 @@ class Engine:
 
     def __init__(self, game: Game, level: int = 0) -> None:
         self.game = game
+        self._undoable = ActionId.ACTION7 in game.actions
         self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
         self.reset(level)
 
@@ -100,7 +106,8 @@ class Engine:
             if self._history:
                 self.state = self._history.pop()
         else:
-            self._history.append(self.state.copy())
+            if self._undoable:  # games without undo keep no history: no copy, no memory growth
+                self._history.append(self.state.copy())
             completed = self._apply(to_act(action, self.layout))
         if not completed:
             self._draw()
@@ -128,6 +135,7 @@ class Engine:
         self.state: State = start.start.copy()
         self.layout = start.layout
         self._history: list[State] = []
+        self._drawn: bytes | None = None
         lay = self.layout
         self._frame.fill(self.game.background)
         board = self._frame[lay.top : lay.top + lay.height * lay.scale, lay.left : lay.left + lay.width * lay.scale]
@@ -136,5 +144,10 @@ class Engine:
         self._draw()
 
     def _draw(self) -> None:
+        # Many actions change nothing (bumping a wall); skipping their redraw saves up to ~3 µs.
+        key = self.state.grid.tobytes()
+        if key == self._drawn:
+            return
+        self._drawn = key
         terrain, objects = self.state.grid
-        self._board[...] = self.game.lut[np.maximum(terrain, objects)][:, None, :, None]
+        self._board[...] = self.game.lut.take(np.maximum(terrain, objects))[:, None, :, None]

@@ -44,6 +44,7 @@ class ArcGameEnv(gym.Env):
         self.render_mode = render_mode
         self.max_actions = max_actions
         self.codec = ActionCodec(self.game.actions)
+        self._full_mask, self._reset_mask = self.codec.mask(), self.codec.mask(only_reset=True)
         self.observation_space = gym.spaces.Box(0, NUM_COLOURS - 1, (FRAME_SIZE, FRAME_SIZE), dtype=np.uint8)
         self.action_space = gym.spaces.Discrete(self.codec.n)
         self.engine = Engine(self.game)
@@ -86,7 +87,7 @@ class ArcGameEnv(gym.Env):
             "available_actions": self.codec.available,
             "action_count": engine.action_count,
             "level_action_count": engine.level_actions,
-            "action_mask": self.codec.mask(only_reset=engine.game_state == GameState.GAME_OVER),
+            "action_mask": (self._reset_mask if engine.game_state == GameState.GAME_OVER else self._full_mask).copy(),
         }
 
     def render(self) -> np.ndarray | str | None:

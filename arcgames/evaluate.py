@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from arcgames.actions import Action, InvalidActionError
-from arcgames.agent import GameInfo, agent_config, agent_view, load_agent_factory
+from arcgames.agent import AgentBudgetExceeded, GameInfo, agent_config, agent_view, load_agent_factory
 from arcgames.baselines import level_budgets
 from arcgames.env import make
 from arcgames.recording import read_recording
@@ -118,6 +118,8 @@ def play_run(spec: RunSpec) -> RunResult:
         agent.reset(GameInfo(game_id=spec.game_id, num_levels=info["num_levels"],
                              available_actions=info["available_actions"]))  # fmt: skip
         _play(env, agent, frame, info, spec.budgets)
+    except AgentBudgetExceeded as err:  # the agent's own token/cost budget: a limit, not a bug
+        env.finish("budget", detail=f"agent budget: {err}")
     except Exception as err:  # the agent's code raised: the run ends, the evaluation goes on
         env.finish("crash", detail=f"agent raised {type(err).__name__}: {err}")
     env.close()
@@ -135,6 +137,9 @@ def _play(env: RecordTrajectory, agent: Any, frame: Any, info: dict[str, Any], b
         if not isinstance(action, Action):
             env.finish("crash", detail=f"agent returned {action!r}, not an arcgames.Action")
             return
+        usage = getattr(agent, "last_usage", None)  # LLM agents: tokens and cost of this action
+        if usage:
+            env.annotate(**usage)
         try:
             frame, reward, _, _, info = env.step(action)
         except InvalidActionError as err:

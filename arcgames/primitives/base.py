@@ -38,9 +38,28 @@ def cells(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(ys.tolist(), xs.tolist(), strict=True))
 
 
+def cells_of(layer: np.ndarray, kind: int) -> list[tuple[int, int]]:
+    """The (row, col) cells of a layer holding ``kind``, in row-major order.
+
+    Why bytes.find: scanning the layer's bytes costs ~0.4 µs against ~2.2 µs for
+    ``np.nonzero(layer == kind)``, and rules call this several times per step.
+    """
+    data, width, needle = layer.tobytes(), layer.shape[1], bytes((kind,))
+    found, i = [], data.find(needle)
+    while i >= 0:
+        found.append(divmod(i, width))
+        i = data.find(needle, i + 1)
+    return found
+
+
+def holds(layer: np.ndarray, kind: int) -> bool:
+    """Does any cell of the layer hold ``kind``? (~0.1 µs, against ~1.7 µs for ``(layer == kind).any()``)."""
+    return bytes((kind,)) in layer.tobytes()
+
+
 def avatars(objects: np.ndarray, act: Act) -> list[tuple[int, int]]:
     """Avatar cells, front-most in the move direction first, so a line of avatars moves as one."""
-    found = cells(objects == AVATAR)
+    found = cells_of(objects, AVATAR)
     if len(found) > 1:
         found.sort(key=lambda c: -(c[0] * act.dy + c[1] * act.dx))
     return found

@@ -26,7 +26,7 @@ from arcgames.kinds import (
     TRAIL,
     UNPAINTED,
 )
-from arcgames.primitives.base import avatars, cells, condition, free, inside, rule
+from arcgames.primitives.base import avatars, cells, cells_of, condition, free, holds, inside, rule
 from arcgames.state import Act, State, Var
 
 # --- rules -----------------------------------------------------------------------
@@ -100,7 +100,7 @@ def enter_portals(state: State, act: Act) -> None:
     if not (act.dy or act.dx):
         return
     terrain, objects = state.grid
-    portals = cells(terrain == PORTAL)
+    portals = cells_of(terrain, PORTAL)
     if len(portals) != 2:
         return
     for y, x in avatars(objects, act):
@@ -130,10 +130,10 @@ def gravity(state: State, act: Act) -> None:
 def chase(state: State, act: Act) -> None:
     """Each chaser steps one cell toward the nearest avatar, along the longer gap first."""
     terrain, objects = state.grid
-    avatars = cells(objects == AVATAR)
+    avatars = cells_of(objects, AVATAR)
     if not avatars:
         return
-    for y, x in cells(objects == CHASER):
+    for y, x in cells_of(objects, CHASER):
         ay, ax = min(avatars, key=lambda a: (abs(a[0] - y) + abs(a[1] - x), a))
         sy, sx = (ay > y) - (ay < y), (ax > x) - (ax < x)
         tries = [(sy, 0), (0, sx)] if abs(ay - y) >= abs(ax - x) else [(0, sx), (sy, 0)]
@@ -191,47 +191,47 @@ def interact_switch(state: State, act: Act) -> None:
 def reach_goal(state: State) -> bool:
     """Won when an avatar stands on a goal cell."""
     terrain, objects = state.grid
-    return bool(((objects == AVATAR) & (terrain == GOAL)).any())
+    return any(terrain[y, x] == GOAL for y, x in cells_of(objects, AVATAR))
 
 
 @condition
 def cover_goals(state: State) -> bool:
     """Won when every goal cell holds a pushable object."""
     terrain, objects = state.grid
-    goals = terrain == GOAL
-    return bool(goals.any()) and all(PUSHABLE[kind] for kind in objects[goals].tolist())
+    goals = cells_of(terrain, GOAL)
+    return bool(goals) and all(PUSHABLE[objects[y, x]] for y, x in goals)
 
 
 @condition
 def all_lights_on(state: State) -> bool:
     """Won when no light is off."""
-    return not (state.grid[0] == LIGHT_OFF).any()
+    return not holds(state.grid[0], LIGHT_OFF)
 
 
 @condition
 def all_painted(state: State) -> bool:
     """Won when no unpainted cell is left."""
-    return not (state.grid[0] == UNPAINTED).any()
+    return not holds(state.grid[0], UNPAINTED)
 
 
 @condition
 def all_gems_collected(state: State) -> bool:
     """Won when no gem is left on the board."""
-    return not (state.grid[0] == GEM).any()
+    return not holds(state.grid[0], GEM)
 
 
 @condition
 def touch_lava(state: State) -> bool:
     """Lost when an avatar stands on lava."""
     terrain, objects = state.grid
-    return bool(((objects == AVATAR) & (terrain == LAVA)).any())
+    return any(terrain[y, x] == LAVA for y, x in cells_of(objects, AVATAR))
 
 
 @condition
 def caught(state: State) -> bool:
     """Lost when a chaser is orthogonally next to an avatar."""
     objects = state.grid[1]
-    for y, x in cells(objects == CHASER):
+    for y, x in cells_of(objects, CHASER):
         for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
             if inside(objects, y + dy, x + dx) and objects[y + dy, x + dx] == AVATAR:
                 return True
