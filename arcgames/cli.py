@@ -305,6 +305,76 @@ def _game_ids(spec: str | None) -> list[str]:
     return resolve_games(spec or "all")
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    from arcgames.baselines import solver_counts
+
+    cards = []
+    for game_id in _game_ids(args.games):
+        game = get_game(game_id)
+        card = game.card
+        cards.append({
+            "id": game.id, "title": game.title, "split": game.split, "idea": card.idea if card else None,
+            "priors": list(card.priors) if card else [], "primitives": list(game.primitives),
+            "actions": [a.name for a in game.actions], "solver_counts": solver_counts(game_id),
+            "levels": list(card.levels) if card else [],
+        })  # fmt: skip
+    if args.json:
+        _print_json(cards)
+        return 0
+    for c in cards:
+        console.rule(f"[bold]{c['id']}[/] {escape(c['title'])} ({c['split']})")
+        console.print(f"idea: {escape(c['idea'] or '(no card)')}", highlight=False)
+        console.print(f"priors: {', '.join(c['priors'])}\nprimitives: {', '.join(c['primitives'])}")
+        console.print(f"actions: {' '.join(c['actions'])}")
+        for i, count in enumerate(c["solver_counts"]):
+            insight = c["levels"][i] if i < len(c["levels"]) else ""
+            console.print(f"  level {i + 1}: {count:>3} solver actions  {escape(insight)}", highlight=False)
+    return 0
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    from arcgames.suite import write_gallery
+
+    page = write_gallery(args.out, _game_ids(args.games))
+    console.print(f"wrote {page} and a PNG contact sheet per game (suite.png: all of them)")
+    return 0
+
+
+def cmd_suite_report(args: argparse.Namespace) -> int:
+    from arcgames.game import PRIORS
+    from arcgames.suite import game_report
+
+    game_ids = _game_ids(args.games)
+    reports = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
+                  transient=True) as progress:  # fmt: skip
+        task = progress.add_task("solving and playing randomly", total=len(game_ids))
+        for game_id in game_ids:
+            reports.append(game_report(game_id, plays=args.plays))
+            progress.advance(task)
+    coverage = {f"{family}.{prior}": sorted(r.game_id for r in reports if f"{family}.{prior}" in r.priors)
+                for family, priors in PRIORS.items() for prior in priors}  # fmt: skip
+    if args.json:
+        _print_json({"games": [r.model_dump() for r in reports], "prior_coverage": coverage})
+        return 0
+    table = Table(title=f"suite report: {len(reports)} games, {sum(len(r.levels) for r in reports)} levels")
+    for column in ("game", "split", "levels", "primitives", "priors", "actions", "solver counts", "branching",
+                   "random wins (5x budget)"):  # fmt: skip
+        table.add_column(column)
+    for r in reports:
+        table.add_row(
+            r.game_id, r.split, str(len(r.levels)), ", ".join(r.primitives), ", ".join(r.priors),
+            " ".join(a.removeprefix("ACTION") for a in r.actions), " ".join(str(lv.solver_actions) for lv in r.levels),
+            " ".join(f"{lv.branching:.1f}" for lv in r.levels),
+            " ".join(f"{lv.random_completion:.0%}" for lv in r.levels),
+        )  # fmt: skip
+    console.print(table)
+    thin = {prior: ids for prior, ids in coverage.items() if len(ids) < 3}
+    console.print("priors covered by fewer than 3 games: " + (", ".join(f"{p} ({len(i)})" for p, i in thin.items())
+                                                           or "none"))  # fmt: skip
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from arcgames.bench import main_bench
 
@@ -520,6 +590,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_check)
+
+    p = command("cards", help="the game cards: idea, priors, primitives, per-level insight, solver counts")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_cards)
+
+    p = command("gallery", help="render every game's levels as PNG contact sheets and an HTML page")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
+    p.set_defaults(func=cmd_gallery)
+
+    p = command("suite-report", help="validity report: solver counts, branching, random-agent wins, prior coverage")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
+    p.add_argument("--plays", type=int, default=20, help="random plays per level (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_suite_report)
 
     p = command("bench", help="measure engine steps/s against MiniGrid in the same run")
     p.add_argument("--games", help="comma-separated game ids (default: all)")

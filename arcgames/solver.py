@@ -28,6 +28,7 @@ class Solution:
     level: int  # 0-based
     actions: tuple[Action, ...]  # a shortest winning sequence
     states_explored: int
+    branching: float = 0.0  # mean number of distinct successor states per expanded state
 
     @property
     def length(self) -> int:
@@ -54,15 +55,21 @@ def solve(game: Game, level: int, max_states: int = DEFAULT_MAX_STATES) -> Solut
     # parent[key] = (parent key, action index); the start state's parent is None.
     parent: dict[bytes, tuple[bytes, int] | None] = {start.start.key(): None}
     frontier = deque([start.start])
+    expanded = successors = 0
     while frontier:
         state = frontier.popleft()
         key = state.key()
+        distinct = set()
+        expanded += 1
         for index, (_, act) in enumerate(moves):
             child = state.copy()
             outcome = advance(game, child, act)
             child_key = child.key()
+            if child_key != key:
+                distinct.add(child_key)
             if outcome == Outcome.WON:
-                return Solution(level, (*_path(parent, key, moves), moves[index][0]), len(parent))
+                branching = (successors + len(distinct)) / expanded
+                return Solution(level, (*_path(parent, key, moves), moves[index][0]), len(parent), branching)
             if outcome == Outcome.LOST or child_key in parent:
                 continue
             parent[child_key] = (key, index)
@@ -72,6 +79,7 @@ def solve(game: Game, level: int, max_states: int = DEFAULT_MAX_STATES) -> Solut
                     "raise max_states or simplify the level"
                 )
             frontier.append(child)
+        successors += len(distinct)
     return None
 
 
