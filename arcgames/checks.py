@@ -32,11 +32,14 @@ def frame_hashes(game_id: str, seed: int, steps: int) -> list[str]:
     rng = np.random.default_rng(seed)
     frame, _ = env.reset(seed=seed)
     hashes = [frame_hash(frame)]
+    allowed = np.arange(env.action_space.n)
     for _ in range(steps):
-        frame, _, terminated, _, info = env.step(int(rng.integers(env.action_space.n)))
+        frame, _, _, _, info = env.step(int(rng.choice(allowed)))
         hashes.append(frame_hash(frame))
-        if info["state"] == "WIN" or (terminated and rng.random() < 0.5):
-            frame, _ = env.reset(seed=seed)
+        # After GAME_OVER only RESET is allowed (the mask says so); after WIN only reset().
+        if info["state"] == "WIN" or (info["state"] == "GAME_OVER" and rng.random() < 0.5):
+            frame, info = env.reset(seed=seed)
+        allowed = np.flatnonzero(info["action_mask"])
     return hashes
 
 

@@ -1,0 +1,81 @@
+"""Keys and doors.
+
+Card (authors only, never shown to agents):
+- Idea: a key is picked up by walking over it and opens one door, which it is spent on;
+  lava kills on contact; reach the goal.
+- Primitives: unlock_doors, move_avatar, collect_items; win reach_goal; lose touch_lava.
+- Priors: objectness (keys vanish into the avatar, doors vanish when opened), containment
+  (rooms behind doors), counting (one key per door), agentness (avatar).
+- Levels: 1 key then door then goal in a line; 2 the key is off the path and lava appears;
+  3 a key lies behind a door (open doors in the right order); 4 more doors than free keys:
+  two doors stand in series before the goal, and spending the first key on the nearer one
+  strands you; 5 a chain: the first key opens a lava room with a key, that key opens a
+  room with two more, and those open the two doors of a lava zigzag to the goal; the
+  door nearest the start is the trap.
+"""
+
+from arcgames.actions import ActionId
+from arcgames.game import Game
+from arcgames.primitives import collect_items, move_avatar, reach_goal, touch_lava, unlock_doors
+
+LEVELS = [
+    """
+#######
+#@k.DG#
+#######
+""",
+    """
+#########
+#@..L..k#
+#.#.L.#.#
+#.#...#.#
+#.#####.#
+#..LLL#D#
+#.....#G#
+#########
+""",
+    """
+##########
+#@..#...k#
+#.k.D.LL.#
+#...#....#
+######LL.#
+#G.....D.#
+##########
+""",
+    """
+#########
+#k..#.k.#
+#.@.D.L.#
+#...#.k.#
+##D######
+#.......#
+#LLLLLL.#
+#G.D....#
+#########
+""",
+    """
+############
+#@..#.L.k..#
+#...D.L....#
+#k..#...L..#
+##D######D##
+#..#.L..L.k#
+#.L#...k...#
+#..#########
+#..L...L.###
+#L...L...DG#
+############
+""",
+]
+
+GAME = Game(
+    id="e8gx",
+    title="Keys and doors",
+    split="public",
+    levels=LEVELS,
+    actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4),
+    rules=(unlock_doors, move_avatar, collect_items),
+    win=(reach_goal,),
+    lose=(touch_lava,),
+)

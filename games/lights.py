@@ -1,0 +1,72 @@
+"""Lights.
+
+Card (authors only, never shown to agents):
+- Idea: lights-out. Clicking a light flips it and every light orthogonally touching it;
+  turn every light on. Floor gaps and walls decide which lights touch, so the shape of
+  the board is the puzzle.
+- Primitives: toggle_lights (ACTION6 clicks only); win all_lights_on.
+- Priors: geometry (adjacency, a cross-shaped footprint), objectness (a light is one
+  cell), basic numbers (parity: flipping twice undoes a flip).
+- Levels: 1 a plus: one click in its centre; 2 two separate T shapes, one click each;
+  3 a ring around a wall: overlapping footprints flip shared lights back (3 clicks);
+  4 four 2x2 blocks and a lone light, some clicks on lights already on (5 clicks);
+  5 an irregular ring with spurs, 7 clicks, nothing obvious.
+"""
+
+from arcgames.actions import ActionId
+from arcgames.game import Game
+from arcgames.primitives import all_lights_on, toggle_lights
+
+# Each start is the all-on board with a hidden set of clicks applied, so it is solvable.
+LEVELS = [
+    """
+.....
+..0..
+.000.
+..0..
+.....
+""",
+    """
+#######
+#000..#
+#.0...#
+#...0.#
+#..000#
+#######
+""",
+    """
+#######
+#00100#
+#1###1#
+#1###1#
+#00011#
+#######
+""",
+    """
+#######
+#00.01#
+#01.00#
+#..0..#
+#00.01#
+#10.0.#
+#######
+""",
+    """
+#######
+#.000.#
+#11.11#
+#.0.0.#
+#00010#
+#######
+""",
+]
+
+GAME = Game(
+    id="d6nc",
+    title="Lights",
+    split="evaluation",
+    levels=LEVELS,
+    actions=(ActionId.ACTION6,),
+    rules=(toggle_lights,),
+    win=(all_lights_on,),
+)

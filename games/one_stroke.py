@@ -1,0 +1,70 @@
+"""One stroke.
+
+Card (authors only, never shown to agents):
+- Idea: paint every cell in one stroke. The avatar paints each cell it enters and painted
+  cells become solid, so a wrong turn strands it (undo or reset). Two portals are linked:
+  walking into one carries the avatar out of the other, moving on in the same direction
+  if it can, or parked on the exit portal if it cannot.
+- Primitives: enter_portals, move_avatar, paint_trail; win all_painted.
+- Priors: geometry (paths, dead ends, parity of a checkerboard), objectness (the trail
+  persists), agentness (avatar); portals as a link between two places.
+- Levels: 1 a bent corridor; 2 a ring with a spur: go round the right way; 3 a cramped
+  blob where most first moves strand you; 4 two rooms joined by portals: cross first,
+  paint the other room, come back through the portals to finish; 5 a bigger pair of
+  rooms, three portal trips, where the direction of each crossing decides its exit.
+"""
+
+from arcgames.actions import ActionId
+from arcgames.game import Game
+from arcgames.primitives import all_painted, enter_portals, move_avatar, paint_trail
+
+LEVELS = [
+    """
+#####
+#&uu#
+###u#
+#####
+""",
+    """
+######
+#uuuu#
+#u&#u#
+#uuuu#
+##uu##
+######
+""",
+    """
+######
+#&u#u#
+#uuuu#
+#uuuu#
+##uuu#
+######
+""",
+    """
+#########
+#uuu#uu##
+##uu#uuP#
+#&uu#u#u#
+#Puu#uuu#
+#########
+""",
+    """
+###########
+#uuu#&#uuu#
+#u#uuu##uu#
+#uuuuu#uPu#
+##uPuu#uuu#
+###########
+""",
+]
+
+GAME = Game(
+    id="f10e",
+    title="One stroke",
+    split="evaluation",
+    levels=LEVELS,
+    actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4, ActionId.ACTION7),
+    rules=(enter_portals, move_avatar, paint_trail),
+    win=(all_painted,),
+)
