@@ -17,7 +17,7 @@ Card (authors only, never shown to agents):
 """
 
 from arcgames.actions import ActionId
-from arcgames.game import Game
+from arcgames.game import Card, Game
 from arcgames.primitives import gravity, interact_switch, move_avatar, push_blocks, reach_goal
 
 LEVELS = [
@@ -77,4 +77,24 @@ GAME = Game(
     ),
     rules=(interact_switch, push_blocks, move_avatar, gravity),
     win=(reach_goal,),
+    card=Card(
+        idea=(
+            "Side view: boulders fall until supported; the flying avatar pushes them, and "
+            "ACTION5 next to a lever flips every gate."
+        ),
+        priors=(
+            "agentness.avatar",
+            "objectness.cohesion",
+            "objectness.persistence",
+            "objectness.contact",
+            "geometry.connectivity",
+        ),
+        levels=(
+            "a lever opens the gate to the goal",
+            "a boulder on a trapdoor: open it and the boulder drops away",
+            "push the boulder off the trapdoor before opening it, or it plugs the shaft",
+            "the lever opens one gate and closes another: cross, flip again from the far side",
+            "both twists at once",
+        ),
+    ),
 )

@@ -14,7 +14,7 @@ Card (authors only, never shown to agents):
 """
 
 from arcgames.actions import ActionId
-from arcgames.game import Game
+from arcgames.game import Card, Game
 from arcgames.primitives import all_gems_collected, caught, chase, collect_items, move_avatar
 
 LEVELS = [
@@ -77,4 +77,18 @@ GAME = Game(
     rules=(move_avatar, collect_items, chase),
     win=(all_gems_collected,),
     lose=(caught,),
+    card=Card(
+        idea=(
+            "Collect every gem; after each action a chaser steps toward the avatar and "
+            "touching it loses; walls and cups shake it off."
+        ),
+        priors=("agentness.avatar", "agentness.chase", "agentness.flee", "objectness.contact", "geometry.connectivity"),
+        levels=(
+            "one gem, the chaser far away",
+            "run a loop around pillars with the chaser trailing",
+            "gems in dead-end pockets; the chaser parks itself in a cup",
+            "more pockets than cups: lure it from one trap into another",
+            "it starts in the middle: bait it into a trap on one side, then the other",
+        ),
+    ),
 )

@@ -15,7 +15,7 @@ Card (authors only, never shown to agents):
 """
 
 from arcgames.actions import ActionId
-from arcgames.game import Game
+from arcgames.game import Card, Game
 from arcgames.primitives import collect_items, move_avatar, reach_goal, touch_lava, unlock_doors
 
 LEVELS = [
@@ -78,4 +78,25 @@ GAME = Game(
     rules=(unlock_doors, move_avatar, collect_items),
     win=(reach_goal,),
     lose=(touch_lava,),
+    card=Card(
+        idea=(
+            "A key is picked up by walking over it and is spent opening one door; lava kills "
+            "on contact; reach the goal."
+        ),
+        priors=(
+            "agentness.avatar",
+            "objectness.contact",
+            "objectness.containment",
+            "objectness.persistence",
+            "numbers.counting",
+            "geometry.connectivity",
+        ),
+        levels=(
+            "key, door, goal in a line",
+            "the key is off the path and lava appears",
+            "a key lies behind a door: open doors in the right order",
+            "more doors than free keys: spending the first key on the nearer door strands you",
+            "a chain of key rooms through lava; the door nearest the start is the trap",
+        ),
+    ),
 )

@@ -14,7 +14,7 @@ Card (authors only, never shown to agents):
 """
 
 from arcgames.actions import ActionId
-from arcgames.game import Game
+from arcgames.game import Card, Game
 from arcgames.primitives import all_lights_on, toggle_lights
 
 # Each start is the all-on board with a hidden set of clicks applied, so it is solvable.
@@ -69,4 +69,24 @@ GAME = Game(
     actions=(ActionId.ACTION6,),
     rules=(toggle_lights,),
     win=(all_lights_on,),
+    card=Card(
+        idea=(
+            "Lights-out: clicking a light flips it and every light touching it; turn every "
+            "light on. The board's shape is the puzzle."
+        ),
+        priors=(
+            "objectness.contact",
+            "geometry.symmetry",
+            "geometry.connectivity",
+            "numbers.counting",
+            "numbers.arithmetic",
+        ),
+        levels=(
+            "a plus: one click in its centre",
+            "two separate T shapes, one click each",
+            "a ring around a wall: overlapping footprints flip shared lights back",
+            "four 2x2 blocks and a lone light; some clicks land on lights already on",
+            "an irregular ring with spurs, seven clicks, nothing obvious",
+        ),
+    ),
 )

@@ -15,7 +15,7 @@ Card (authors only, never shown to agents):
 """
 
 from arcgames.actions import ActionId
-from arcgames.game import Game
+from arcgames.game import Card, Game
 from arcgames.primitives import all_painted, enter_portals, move_avatar, paint_trail
 
 LEVELS = [
@@ -67,4 +67,15 @@ GAME = Game(
     actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4, ActionId.ACTION7),
     rules=(enter_portals, move_avatar, paint_trail),
     win=(all_painted,),
+    card=Card(
+        idea="Paint every cell in one stroke: entered cells are painted and become solid; two portals are linked.",
+        priors=("agentness.avatar", "objectness.persistence", "geometry.connectivity", "geometry.inside_outside"),
+        levels=(
+            "a bent corridor",
+            "a ring with a spur: go round the right way",
+            "a cramped blob where most first moves strand you (undo pays off)",
+            "two rooms joined by portals: cross, paint, come back",
+            "a bigger pair of rooms, three portal trips; each crossing's direction decides its exit",
+        ),
+    ),
 )
