@@ -96,7 +96,7 @@ def solver_counts(game_id: str) -> list[int]:
     game = get_game(game_id)
     path = solver_counts_path(game_id)
     entry = _counts_file(path).get(game_id)
-    if entry is None or entry["version"] != game.version:
+    if entry is None or entry["version"] != game.version or len(entry["counts"]) != game.num_levels:
         raise StaleBaselineError(
             f"no solver counts for game {game_id} version {game.version} in {path}; "
             "run `arcgames solve --write-counts` (add --pack DIR for a pack) to regenerate them"
@@ -166,6 +166,10 @@ def baseline_for(game_id: str, human_file: Path | None = None) -> Baseline:
                 raise StaleBaselineError(
                     f"{human_file} was built for game {game_id} version {human.game_version}, but version "
                     f"{get_game(game_id).version} is installed; rebuild it from recordings of this version"
+                )
+            if len(human.levels) != len(levels):
+                raise StaleBaselineError(
+                    f"{human_file}: game {game_id} has {len(levels)} levels, the file lists {len(human.levels)}"
                 )
             for i, level in enumerate(human.levels):
                 if level.status == "ok" and level.count:

@@ -199,7 +199,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.model_dump(mode="json"))
         return 0
-    table = Table(title=f"scores for {report.player or 'nobody'} ({args.run_dir})")
+    table = Table(title=escape(f"scores for {report.player or 'nobody'} ({args.run_dir})"))
     for column in ("game", "runs", "score (mean)", "best run", "levels (mean)", "baseline"):
         table.add_column(column)
     for g in report.games:
@@ -213,7 +213,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     curve = ", ".join("-" if e is None else f"{e:.2f}" for e in report.efficiency_curve)
     console.print(f"efficiency by level (baseline/actions, 1.0 = baseline pace): {curve}")
     for reason in report.rejected:
-        console.print(f"[red]not scored[/] {reason}", highlight=False)
+        console.print(f"[red]not scored[/] {escape(reason)}", highlight=False)
     return 0
 
 

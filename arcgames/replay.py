@@ -25,6 +25,7 @@ class Verification(BaseModel):
     step: int | None = None  # the first diverging step, when the problem is a step
     game_id: str | None = None
     player: str | None = None
+    start_level: int = 0  # 0-based level the play started at
     actions: int = 0
     levels_completed: int = 0
     level_actions: list[int] = []  # actions per completed level, in order
@@ -81,8 +82,9 @@ def verify(path: str | Path) -> Verification:
         return Verification(path=path, ok=False, reason=str(err))
     header = recording.header
     result = Verification(
-        path=path, ok=False, game_id=header.game_id, player=header.player, torn_tail=recording.torn_tail
-    )
+        path=path, ok=False, game_id=header.game_id, player=header.player, start_level=header.start_level,
+        torn_tail=recording.torn_tail,
+    )  # fmt: skip
     try:
         last = deque(simulate(recording), maxlen=1)
     except Divergence as err:

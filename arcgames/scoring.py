@@ -17,6 +17,7 @@ Only recordings that replay-verify are scored; the agent's own claims are never 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pydantic import BaseModel
 
 from arcgames.baselines import Baseline, baseline_for
 from arcgames.registry import get_game, list_games
-from arcgames.replay import verify
+from arcgames.replay import Verification, verify
 
 LEVEL_CAP = 1.15
 BOOTSTRAP_SAMPLES = 2000
@@ -89,11 +90,12 @@ def score_recordings(
 ) -> ScoreReport:
     """Score recordings over ``games`` (default: every game any recording is of)."""
     runs: dict[str, list[RunScore]] = {}
-    rejected, players = [], set()
+    rejected, players, seen = [], set(), {}
     for path in sorted(paths):
         check = verify(path)
-        if not check.ok:
-            rejected.append(f"{path}: {check.reason}")
+        problem = _rejection(check, games, seen)
+        if problem:
+            rejected.append(f"{path}: {problem}")
             continue
         baseline = baseline_for(check.game_id, baselines_file)
         score = run_score(check.level_actions, baseline.counts)
@@ -123,6 +125,21 @@ def score_recordings(
         efficiency_curve=_efficiency_curve(game_scores, max_levels),
         rejected=rejected,
     )
+
+
+def _rejection(check: Verification, games: Sequence[str] | None, seen: dict[bytes, Path]) -> str | None:
+    """Why a recording must not be scored, or None. ``seen`` maps content hashes to paths already scored."""
+    if not check.ok:
+        return check.reason
+    if check.start_level != 0:
+        return f"started at level {check.start_level + 1}; only plays from level 1 are scored"
+    if games is not None and check.game_id not in games:
+        return f"game {check.game_id} is not among the games scored"
+    content = hashlib.blake2b(check.path.read_bytes(), digest_size=16).digest()
+    if content in seen:
+        return f"a byte-identical copy of {seen[content]}; each run counts once"
+    seen[content] = check.path
+    return None
 
 
 def score_directory(run_dir: Path, split: str | None = None, baselines_file: Path | None = None) -> ScoreReport:

@@ -181,3 +181,20 @@ def test_shipped_solver_counts_match_the_solver() -> None:
         assert solver_counts(game_id) == [solve(game, level).length for level in range(game.num_levels)], (
             "run `arcgames solve --write-counts`"
         )
+
+
+def test_plays_from_later_levels_copies_and_other_games_are_not_scored(tmp_path: Path) -> None:
+    scored = play(tmp_path, solution(0))
+    (tmp_path / "copy.jsonl").write_bytes(scored.read_bytes())
+    env = RecordTrajectory(arcgames.make(GAME), tmp_path, player="agent-x")
+    env.reset(options={"level": 1})
+    for action in solution(1):
+        env.step(action)
+    env.close()
+    report = score_recordings(sorted(tmp_path.glob("*.jsonl")), [GAME])
+    assert len(report.games[0].runs) == 1
+    reasons = "\n".join(report.rejected)
+    assert "started at level 2; only plays from level 1 are scored" in reasons
+    assert "byte-identical copy" in reasons
+    other = next(g for g in arcgames.list_games() if g != GAME)
+    assert "is not among the games scored" in "".join(score_recordings([scored], [other]).rejected)
