@@ -385,33 +385,37 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from arcgames.agents.random import RandomAgent
+    """The README's first command: play, record, verify, score and rank two baseline agents."""
+    from datetime import datetime
 
-    public = list_games("public")
+    from arcgames.evaluate import evaluate
+    from arcgames.leaderboard.submit import submit
+    from arcgames.leaderboard.views import load, tables, write_html
+    from arcgames.paths import data_dir
+
+    games = list_games("public")[: args.games]
+    folder = args.out or data_dir() / "demo" / datetime.now().strftime("%Y%m%d-%H%M%S")
     console.rule("[bold]arcgames demo")
-    console.print(f"{len(list_games())} games ({len(public)} public). The first public level an agent sees:")
-    env = make(public[0])
-    frame, _ = env.reset()
-    console.print(frame_to_rich(frame), end="")
-    table = Table(title=f"random agent, {args.steps} actions per game (seed {args.seed})")
-    for column in ("game", "levels", "completed", "actions", "end state"):
-        table.add_column(column)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
-                  transient=True) as progress:  # fmt: skip
-        task = progress.add_task("playing", total=len(public) * args.steps)
-        for game_id in public:
-            env = make(game_id)
-            agent = RandomAgent(seed=args.seed)
-            frame, info = env.reset(seed=args.seed)
-            for _ in range(args.steps):
-                frame, _, _, _, info = env.step(agent.act(frame, info))
-                progress.advance(task)
-                if info["state"] == "WIN":
-                    break
-            table.add_row(game_id, str(info["num_levels"]), str(info["levels_completed"]), str(info["action_count"]),
-                          info["state"])  # fmt: skip
-    console.print(table)
-    console.print("Next: `arcgames list`, `arcgames show ID --level 3`, `arcgames solve ID`, `arcgames bench`.")
+    console.print(f"{len(list_games())} games; the demo plays {len(games)} public ones: {', '.join(games)}.")
+    console.print("No instructions: an agent sees frames like this one and must learn the rules by acting.")
+    frame, _ = make(games[0]).reset()
+    console.print(frame_to_rich(frame[::2, ::2]), end="")  # half size: fits a terminal
+    db = folder / "leaderboard.sqlite"
+    for agent in ("random", "explorer"):
+        console.print(f"\n[bold]{agent}[/]: {args.runs} runs per game, every action recorded")
+        result = evaluate(agent, games=games, runs=args.runs, seed=args.seed, out=folder / agent, console=errors)
+        verified = sum(r.verified for r in result.runs)
+        levels = sum(r.levels_completed for r in result.runs)
+        console.print(f"  {len(result.runs)} runs, {verified} replay-verified, {levels} levels completed in all")
+        entry = submit(folder / agent, f"{agent} agent (demo)", split="public", db=db)
+        console.print(f"  submitted: total {entry.total:.4f} over all {len(list_games('public'))} public games")
+    console.rule("[bold]leaderboard")
+    for table in tables(load(db)):
+        console.print(table)
+    page = write_html(db, folder / "html")
+    console.print(f"Recordings: {folder}\nLeaderboard page: {page}")
+    console.print("Baselines are solver counts (labelled solver), not human data; see docs/scoring.md.")
+    console.print("Next: `arcgames play GAME` to play yourself, `arcgames list`, `arcgames replay FILE --gif out.gif`.")
     return 0
 
 
@@ -469,6 +473,26 @@ def cmd_history(args: argparse.Namespace) -> int:
         table.add_row(p.started_at.strftime("%Y-%m-%d %H:%M"), p.player, p.game_id, str(p.levels_completed),
                       str(p.actions), p.end, p.path.name)  # fmt: skip
     console.print(table)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from arcgames.server import ServerConfig, serve
+    except ImportError as err:
+        raise ValueError(f"`arcgames serve` needs the serve extra: pip install 'arcgames[serve]' ({err})") from None
+    from arcgames.paths import data_dir
+
+    out = args.out or data_dir() / "served"
+    config = ServerConfig(game_ids=_game_ids(args.games), out_dir=out, api_key=args.api_key,
+                          baselines_file=args.baselines)  # fmt: skip
+
+    def announce(url: str) -> None:
+        key = "X-API-Key required" if args.api_key else "no API key (keyless clients get one from /api/games/anonkey)"
+        console.print(f"arcgames serve: ARC-AGI-3 API for {len(config.game_ids)} games at {url}/api, {key}; "
+                      f"recordings in {out}/<card_id>/", highlight=False, markup=False)  # fmt: skip
+
+    serve(config, host=args.host, port=args.port, announce=announce)
     return 0
 
 
@@ -579,9 +603,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_history)
 
-    p = command("demo", help="a quick tour: show a level and let the random agent play the public games")
-    p.add_argument("--steps", type=int, default=500, help="actions per game (default 500)")
+    p = command("serve", help="serve the games over the ARC-AGI-3 REST API; every play is recorded")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks a free one)")
+    p.add_argument("--api-key", help="require this X-API-Key on every /api route (default: keyless)")
+    p.add_argument("--out", type=Path, help="recordings folder (default: served/ in the data folder)")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
+    p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
+    p.set_defaults(func=cmd_serve)
+
+    p = command("demo", help="the tour: random and explorer agents play, are scored and ranked on a leaderboard")
+    p.add_argument("--games", type=int, default=4, help="how many public games to play (default 4)")
+    p.add_argument("--runs", type=int, default=2, help="runs per game and agent (default 2)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--out", type=Path, help="folder for recordings and the leaderboard (default: a new one)")
     p.set_defaults(func=cmd_demo)
 
     p = command("check", help="check games: check_env, determinism and solvability (use with --pack)")
