@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -130,5 +131,6 @@ class RecordTrajectory(gym.Wrapper):
             if self.recordings:
                 raise ValueError(f"path={self.path} holds one play; use out_dir to record several")
             return self.path
+        # A random suffix: two plays started in the same microsecond must not collide.
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        return self.out_dir / f"{self.arc.game.id}-{safe_name(self.player)}-{stamp}.jsonl"
+        return self.out_dir / f"{self.arc.game.id}-{safe_name(self.player)}-{stamp}-{uuid.uuid4().hex[:6]}.jsonl"

@@ -32,3 +32,17 @@ def test_wheel_installs_and_lists_games_outside_checkout(tmp_path: Path) -> None
     games = json.loads(listed.stdout)
     assert {g["split"] for g in games} == {"public", "evaluation"}
     assert all(g["levels"] >= 5 for g in games)
+
+
+def test_every_package_folder_is_in_the_wheel() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    roots = {"arcgames": "arcgames", "arcgames.games": "games", "arcgames.agents": "agents",
+             "arcgames.leaderboard": "leaderboard"}  # fmt: skip
+    found = set()
+    for package, folder in roots.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder).parts
+            found.add(".".join((package, *relative)))
+    assert found == set(config["packages"]), "list every package folder in pyproject.toml [tool.setuptools] packages"
