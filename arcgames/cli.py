@@ -484,13 +484,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from arcgames.paths import data_dir
 
     out = args.out or data_dir() / "served"
-    config = ServerConfig(game_ids=_game_ids(args.games), out_dir=out, api_key=args.api_key,
-                          baselines_file=args.baselines)  # fmt: skip
+    game_ids = args.pack_games if args.pack and not args.games else _game_ids(args.games)
+    config = ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines)
 
-    def announce(url: str) -> None:
-        key = "X-API-Key required" if args.api_key else "no API key (keyless clients get one from /api/games/anonkey)"
-        console.print(f"arcgames serve: ARC-AGI-3 API for {len(config.game_ids)} games at {url}/api, {key}; "
-                      f"recordings in {out}/<card_id>/", highlight=False, markup=False)  # fmt: skip
+    def announce(url: str) -> None:  # plain print: scripts read the URL from this line
+        key = "X-API-Key required" if args.api_key else "keyless: clients get keys from /api/games/anonkey"
+        print(f"arcgames serve: {len(game_ids)} games at {url} ({key}); recordings in {out}", flush=True)
 
     serve(config, host=args.host, port=args.port, announce=announce)
     return 0
@@ -608,7 +607,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks a free one)")
     p.add_argument("--api-key", help="require this X-API-Key on every /api route (default: keyless)")
     p.add_argument("--out", type=Path, help="recordings folder (default: served/ in the data folder)")
-    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default: --pack games, else all)")
     p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
     p.set_defaults(func=cmd_serve)
 

@@ -1,0 +1,250 @@
+"""Server state: scorecards, game sessions (one per guid) and their recorded plays.
+
+A *card* is what ``/api/scorecard/open`` creates; a *session* is one game started on
+a card by RESET and addressed by its guid; a *run* is one play of that session from
+level 1, recorded to its own file. A session gets a new run only when RESET follows
+a WIN. Each session has its own lock: requests on one guid are applied one at a
+time and in order, while different sessions step in parallel.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from arcgames.actions import Action, ActionId
+from arcgames.engine import Engine, GameState
+from arcgames.env import make
+from arcgames.recording import RecordingError
+from arcgames.server.games import HostedGame
+from arcgames.wrappers import RecordTrajectory
+
+# Tags that say nothing about who played: the toolkit adds "agent", its client sends "wrapper".
+GENERIC_TAGS = frozenset({"agent", "human", "wrapper"})
+
+
+class ApiError(Exception):
+    """An error answered as JSON ``{"error": code, "message": message}`` with an HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, "NOT_FOUND", message)
+
+
+@dataclass
+class Run:
+    """Counters of one play, kept after the play ends (the env is dropped then)."""
+
+    guid: str
+    recording: Path
+    actions: int = 0
+    resets: int = 0
+    levels_completed: int = 0
+    state: GameState = GameState.NOT_FINISHED
+    level_actions: list[int] = field(default_factory=list)  # actions spent on each completed level
+    current_level_actions: int = 0  # actions so far on the level being played
+
+
+@dataclass
+class Card:
+    card_id: str
+    key: str
+    tags: list[str]
+    source_url: str | None
+    opaque: Any  # any JSON value the client attached; None when not given
+    sessions: dict[str, Session] = field(default_factory=dict)  # guid -> session, in start order
+
+    @property
+    def player(self) -> str:
+        """Who the recordings name: the source URL, else the card's own tags, else "api"."""
+        if self.source_url:
+            return self.source_url
+        own = [tag for tag in self.tags if tag not in GENERIC_TAGS]
+        return "+".join(own) or "api"
+
+    @property
+    def player_kind(self) -> str:
+        return "human" if "human" in self.tags else "agent"
+
+
+class Session:
+    """One game on a card, addressed by guid; plays are recorded under ``out_dir``."""
+
+    def __init__(self, card: Card, hosted: HostedGame, out_dir: Path) -> None:
+        self.guid = str(uuid.uuid4())
+        self.card, self.hosted, self.out_dir = card, hosted, out_dir
+        self.lock = threading.Lock()
+        self.runs: list[Run] = []
+        self.env: RecordTrajectory | None = None
+        self.ended = False  # closed with its card, or its recording failed
+        # True while the level is exactly as it started, where RESET would change nothing.
+        self.pristine = True
+        self._start_run()
+
+    @property
+    def engine(self) -> Engine:
+        return self.env.unwrapped.engine
+
+    @property
+    def run(self) -> Run:
+        return self.runs[-1]
+
+    def _start_run(self) -> None:
+        if self.env is not None:
+            self.env.close()  # ends the previous recording ("quit" unless it already ended with "win")
+        path = self.out_dir / self.card.card_id / f"{self.hosted.game.id}-{self.guid}-p{len(self.runs) + 1}.jsonl"
+        env = RecordTrajectory(
+            make(self.hosted.game.id), path=path, player=self.card.player, player_kind=self.card.player_kind,
+            config={"card_id": self.card.card_id, "tags": self.card.tags, "source_url": self.card.source_url},
+            mode="serve",
+        )  # fmt: skip
+        env.reset(seed=0)  # engines are deterministic; the seed is recorded for replay
+        self.env = env
+        self.runs.append(Run(guid=self.guid, recording=path))
+        self.pristine = True
+
+    def reset(self) -> None:
+        """RESET on a running session: a new play after WIN, a level restart otherwise.
+
+        At a level's untouched start RESET is answered with the current frame and not
+        counted, so a double RESET never restarts the game (the toolkit's surprise).
+        """
+        if self.engine.game_state == GameState.WIN:
+            self._start_run()
+        elif not self.pristine:
+            self._step(Action.RESET)
+            self.run.resets += 1
+            self.pristine = True
+
+    def act(self, action: Action) -> None:
+        """Apply ACTION1..7; raises ApiError when the play cannot take it."""
+        state = self.engine.game_state
+        if state == GameState.WIN:
+            won = f"game {self.hosted.full_id} is won; send RESET with this guid to play it again"
+            raise ApiError(409, "GAME_NOT_STARTED_ERROR", won)
+        if state == GameState.GAME_OVER:
+            raise ApiError(409, "GAME_NOT_STARTED_ERROR",
+                           f"game {self.hosted.full_id} is over; send RESET to retry the level")  # fmt: skip
+        if action.id not in self.hosted.game.actions:
+            raise ApiError(400, "VALIDATION_ERROR",
+                           f"{action.id.name} is not available in game {self.hosted.full_id}; "
+                           f"available_actions: {self.hosted.available_actions}")  # fmt: skip
+        before = self.engine.levels_completed
+        self._step(action)
+        self.pristine = self.engine.levels_completed > before  # a new level starts untouched
+
+    def _step(self, action: Action) -> None:
+        engine, run = self.engine, self.run
+        level_actions, before = engine.level_actions, engine.levels_completed
+        try:
+            self.env.step(action)
+        except RecordingError as err:  # disk full, folder removed: the play cannot stay verifiable
+            self.end()
+            raise ApiError(500, "SERVER_ERROR", f"cannot write the recording, the game has ended: {err}") from None
+        if engine.levels_completed > before:
+            run.level_actions.append(level_actions + 1)
+        run.actions, run.levels_completed, run.state = engine.action_count, engine.levels_completed, engine.game_state
+        run.current_level_actions = 0 if engine.game_state == GameState.WIN else engine.level_actions
+
+    def frame(self) -> np.ndarray:
+        return self.engine.frame
+
+    def end(self) -> None:
+        """End the session: close its recording (reason "quit" unless the play already ended)."""
+        self.ended = True
+        if self.env is not None:
+            self.env.close()
+            self.env = None
+
+
+def action_for(name: str, x: int | None = None, y: int | None = None) -> Action:
+    """The arcgames Action for a route name such as "ACTION6"."""
+    action_id = ActionId[name]
+    return Action.click(x, y) if action_id == ActionId.ACTION6 else Action(action_id)
+
+
+class Store:
+    """All cards and sessions, with caps so a flood of opens cannot exhaust memory or files."""
+
+    def __init__(self, out_dir: Path, max_cards: int = 1000, max_sessions: int = 1000) -> None:
+        self.out_dir = Path(out_dir)
+        self.max_cards, self.max_sessions = max_cards, max_sessions
+        self.lock = threading.Lock()  # guards the two dicts; never held while a game steps
+        self.cards: dict[str, Card] = {}
+        self.sessions: dict[str, Session] = {}
+
+    def open_card(self, key: str, tags: list[str], source_url: str | None, opaque: Any) -> Card:
+        card = Card(str(uuid.uuid4()), key, tags, source_url, opaque)
+        with self.lock:
+            if len(self.cards) >= self.max_cards:
+                full = f"{self.max_cards} scorecards are open; close some with POST /api/scorecard/close"
+                raise ApiError(429, "TOO_MANY_REQUESTS", full)
+            self.cards[card.card_id] = card
+        return card
+
+    def card(self, card_id: str, key: str) -> Card:
+        with self.lock:
+            card = self.cards.get(card_id)
+        if card is None or card.key != key:  # another key's card is reported as missing, as in the toolkit
+            raise not_found(f"scorecard {card_id} not found (or not opened with this API key)")
+        return card
+
+    def close_card(self, card_id: str, key: str) -> Card:
+        card = self.card(card_id, key)
+        with self.lock:
+            if self.cards.pop(card_id, None) is None:  # a concurrent close won
+                raise not_found(f"scorecard {card_id} not found (or not opened with this API key)")
+            for guid in card.sessions:
+                self.sessions.pop(guid, None)
+        for session in list(card.sessions.values()):
+            with session.lock:
+                session.end()
+        return card
+
+    def start(self, card: Card, hosted: HostedGame) -> Session:
+        self._check_room()
+        try:  # built outside the lock: making the env and creating its file take a while
+            session = Session(card, hosted, self.out_dir)
+        except RecordingError as err:
+            raise ApiError(500, "SERVER_ERROR", f"cannot create the recording: {err}") from None
+        with self.lock:
+            if card.card_id in self.cards:
+                self.sessions[session.guid] = session
+                card.sessions[session.guid] = session
+                return session
+        session.end()  # the card was closed while the game was being made
+        raise not_found(f"scorecard {card.card_id} not found (it was closed)")
+
+    def _check_room(self) -> None:
+        with self.lock:
+            if len(self.sessions) >= self.max_sessions:
+                full = f"{self.max_sessions} games are running; close scorecards you no longer use"
+                raise ApiError(429, "TOO_MANY_REQUESTS", full)
+
+    def session(self, guid: str, key: str) -> Session:
+        with self.lock:
+            session = self.sessions.get(guid)
+        if session is None:
+            raise not_found(f"game session {guid} not found; start a game with RESET, card_id and game_id (no guid)")
+        if session.card.key != key:
+            raise ApiError(403, "FORBIDDEN", f"game session {guid} was started with another API key")
+        return session
+
+    def close_all(self) -> None:
+        """End every recording (server shutdown)."""
+        with self.lock:
+            sessions = list(self.sessions.values())
+            self.sessions.clear()
+            self.cards.clear()
+        for session in sessions:
+            with session.lock:
+                session.end()
