@@ -69,6 +69,8 @@ class Step(_Line):
     tokens_in: int | None = None  # LLM agents: prompt tokens for this action
     tokens_out: int | None = None
     cost: float | None = None  # LLM agents: USD for this action
+    invalid_replies: int | None = None  # LLM agents: malformed replies before this action
+    default_action: bool | None = None  # LLM agents: the fallback action, taken after too many malformed replies
     prev: str
 
 
@@ -157,9 +159,9 @@ class Recorder:
         frame: np.ndarray,
         state: GameState,
         levels_completed: int,
-        extra: dict[str, int | float] | None = None,
+        extra: dict[str, int | float | bool] | None = None,
     ) -> None:
-        """Record one action. ``extra`` holds optional agent fields (tokens_in, tokens_out, cost)."""
+        """Record one action. ``extra`` holds optional agent fields (tokens, cost, invalid replies, default)."""
         # Hand-formatted: json.dumps of the same dict costs ~3 µs, a third of the budget.
         # Every value is an int, a float or a string without quotes or backslashes
         # (str(Action) and GameState values), and tests validate the output with the schema.

@@ -17,6 +17,8 @@ from arcgames.env import ArcGameEnv
 from arcgames.game import ENGINE_VERSION
 from arcgames.recording import SCHEMA_VERSION, EndReason, Header, Recorder
 
+AGENT_FIELDS = frozenset({"tokens_in", "tokens_out", "cost", "invalid_replies", "default_action"})
+
 
 def config_hash(config: dict[str, Any]) -> str:
     """A short stable hash of an agent's configuration (JSON-serialisable values)."""
@@ -60,7 +62,7 @@ class RecordTrajectory(gym.Wrapper):
         self.config_hash = config_hash(config) if config is not None else None
         self.recorder: Recorder | None = None
         self.recordings: list[Path] = []
-        self._extra: dict[str, int | float] | None = None
+        self._extra: dict[str, int | float | bool] | None = None
 
     @property
     def arc(self) -> ArcGameEnv:
@@ -88,8 +90,11 @@ class RecordTrajectory(gym.Wrapper):
         self.recordings.append(self.recorder.path)
         return frame, info
 
-    def annotate(self, **extra: int | float) -> None:
-        """Attach agent fields (tokens_in, tokens_out, cost) to the next recorded step."""
+    def annotate(self, **extra: int | float | bool) -> None:
+        """Attach agent fields (tokens_in, tokens_out, cost, invalid_replies, default_action) to the next step."""
+        unknown = set(extra) - AGENT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown recording fields {sorted(unknown)}; allowed: {sorted(AGENT_FIELDS)}")
         self._extra = extra
 
     def step(self, action: Action | ActionId | int):

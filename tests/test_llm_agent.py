@@ -211,6 +211,7 @@ def test_malformed_replies_are_answered_then_the_default_action_is_taken(server:
     play = Play(agent)
     assert play.turn() == Action.ACTION1  # the first available action other than RESET
     assert agent.stats.malformed_replies == 3 and agent.stats.default_actions == 1
+    assert agent.last_usage["invalid_replies"] == 3 and agent.last_usage["default_action"] is True
     assert [e["kind"] for e in agent.stats.events] == ["malformed", "malformed", "malformed", "default"]
     second, third = server.requests[1]["messages"], server.requests[2]["messages"]
     assert second[-1]["role"] == "user" and "no take_action call: the reply is not valid JSON" in second[-1]["content"]
@@ -231,6 +232,7 @@ def test_out_of_range_click_is_corrected_on_retry(server: LLMServer) -> None:
     assert "click x=70 is outside the frame" in errors[0]
     assert "needs integer x and y in 0..63" in errors[1]
     assert agent.stats.malformed_replies == 2 and agent.stats.default_actions == 0
+    assert agent.last_usage["invalid_replies"] == 2 and "default_action" not in agent.last_usage
 
 
 @pytest.mark.parametrize(

@@ -279,3 +279,15 @@ def test_game_version_is_stable_across_processes() -> None:
     code = f"import arcgames; print(arcgames.get_game('{GAME}').version)"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout for _ in range(2)}
     assert runs == {arcgames.get_game(GAME).version + "\n"}
+
+
+def test_llm_reply_fields_are_recorded_and_unknown_fields_refused(tmp_path: Path) -> None:
+    env = RecordTrajectory(arcgames.make(GAME), tmp_path, player="llm")
+    env.reset()
+    env.annotate(tokens_in=5, tokens_out=1, cost=0.0, invalid_replies=3, default_action=True)
+    env.step(Action.ACTION4)
+    with pytest.raises(ValueError, match="unknown recording fields \\['mood'\\]"):
+        env.annotate(mood=1)
+    env.close()
+    (step,) = read_recording(env.recordings[0]).steps
+    assert (step.invalid_replies, step.default_action) == (3, True)

@@ -106,7 +106,9 @@ class LLMAgent:
         self.price = price_for(model)
         self._settings = {"history": history, "use_tools": use_tools, "timeout": timeout, "http_retries": http_retries}
         self.stats = Stats()
-        self.last_usage: dict[str, int | float] | None = None  # the last act's tokens and cost, for the recording
+        self.last_usage: dict[str, int | float | bool] | None = (
+            None  # the last act's tokens and cost, for the recording
+        )
         self.available: tuple[ActionId, ...] = ()
         self._previous: tuple[np.ndarray, dict[str, Any]] | None = None
 
@@ -156,6 +158,8 @@ class LLMAgent:
                 continue
             try:
                 parsed = parse_reply(reply.text, reply.tool_args, available)
+                if failures:
+                    self.last_usage["invalid_replies"] = failures
                 return parsed.action, parsed.note
             except ReplyError as err:
                 failures += 1
@@ -166,6 +170,7 @@ class LLMAgent:
                 messages += self._retry_messages(reply, problem)
         action = default_action(available)
         self.stats.default_actions += 1
+        self.last_usage |= {"invalid_replies": failures, "default_action": True}
         self._event(info, "default", f"took {action} after {failures} malformed replies")
         return action, f"(default action: {failures} malformed replies)"
 
