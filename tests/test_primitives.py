@@ -6,6 +6,10 @@ few actions through the engine, and compares the board with the expected map.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 from helpers import MOVES, ascii_map, board_text, play, tiny_game
 
@@ -532,12 +536,25 @@ def test_condition(cond, board: str, expected: bool) -> None:
     assert cond(game.parsed[0].start) is expected
 
 
+def primitive_test_modules() -> list[ModuleType]:
+    """This module and its siblings tests/test_primitives_<family>.py: each primitive family
+    tests its rules in functions named test_<rule>... and its conditions in CONDITION_CASES."""
+    here = Path(__file__).parent
+    return [importlib.import_module(path.stem) for path in sorted(here.glob("test_primitives*.py"))]
+
+
 def test_every_condition_has_a_true_and_a_false_case() -> None:
-    seen = {(cond.__name__, expected) for cond, _, expected in CONDITION_CASES}
+    cases = [case for module in primitive_test_modules() for case in getattr(module, "CONDITION_CASES", ())]
+    seen = {(cond.__name__, expected) for cond, _, expected in cases}
     missing = {(name, value) for name in primitives.CONDITIONS for value in (True, False)} - seen
-    assert not missing, f"add cases to CONDITION_CASES for {sorted(missing)}"
+    assert not missing, (
+        f"add cases to CONDITION_CASES (here or in tests/test_primitives_<family>.py) for {sorted(missing)}"
+    )
 
 
 def test_every_rule_has_a_test() -> None:
-    untested = [name for name in primitives.RULES if not any(t.startswith(f"test_{name}") for t in globals())]
-    assert not untested, f"add tests named test_<rule>_... for {untested}"
+    tests = [name for module in primitive_test_modules() for name, value in vars(module).items() if callable(value)]
+    untested = [name for name in primitives.RULES if not any(t.startswith(f"test_{name}") for t in tests)]
+    assert not untested, (
+        f"add tests named test_<rule>_... (here or in tests/test_primitives_<family>.py) for {untested}"
+    )

@@ -1,0 +1,146 @@
+"""The number primitives (arcgames.primitives.numbers) on tiny ASCII boards.
+
+Rules are played through the engine and the board compared with the expected map;
+conditions are listed in CONDITION_CASES, which the guards in test_primitives.py read.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ascii_map, board_text, tiny_game
+
+from arcgames.actions import Action, ActionId
+from arcgames.engine import Engine
+from arcgames.primitives.numbers import count_lamps, lamp_rows_ascend, sorted_bars, swap_adjacent, switch_lamp
+
+LEGEND = {
+    "0": ("lamp_off", ""),
+    "1": ("lamp_on", ""),
+    "o": ("dot", ""),
+    "x": ("loop", ""),
+    "I": ("bar", ""),
+    "H": ("bar_alt", ""),
+}
+CLICKS = (ActionId.ACTION5, ActionId.ACTION6)
+
+
+def engine_for(board: str, rules) -> Engine:
+    return Engine(tiny_game(board, rules=rules, actions=CLICKS, legend=LEGEND))
+
+
+def click(engine: Engine, row: int, col: int) -> None:
+    engine.step(Action.click(*engine.layout.pixel_of(row, col)))
+
+
+# --- switch_lamp ---------------------------------------------------------------------
+
+
+def test_switch_lamp_switches_the_clicked_lamp_on_and_off() -> None:
+    engine = engine_for("001", rules=(switch_lamp,))
+    click(engine, 0, 1)
+    assert board_text(engine) == "011"
+    click(engine, 0, 2)
+    assert board_text(engine) == "010"
+    click(engine, 0, 1)
+    assert board_text(engine) == "000"
+
+
+def test_switch_lamp_ignores_other_cells_other_actions_and_clicks_off_the_board() -> None:
+    board = "0ox\n#I."
+    engine = engine_for(board, rules=(switch_lamp,))  # 2x3: margins above and below
+    for col in (1, 2):
+        click(engine, 0, col)
+    for col in range(3):
+        click(engine, 1, col)
+    engine.step(Action.click(0, 0))  # off the board
+    engine.step(Action.INTERACT)
+    assert board_text(engine) == board
+
+
+# --- swap_adjacent -------------------------------------------------------------------
+
+
+BARS = """
+.I...
+.I.I.
+#####
+"""
+
+
+@pytest.mark.parametrize("cell", [(0, 1), (1, 1)], ids=["top", "foot"])
+def test_swap_adjacent_swaps_a_bar_with_its_right_neighbour(cell: tuple[int, int]) -> None:
+    engine = engine_for(BARS, rules=(swap_adjacent,))
+    click(engine, *cell)
+    assert board_text(engine) == ascii_map(
+        """
+        ...I.
+        .I.I.
+        #####
+        """
+    )
+
+
+def test_swap_adjacent_the_rightmost_bar_stays() -> None:
+    engine = engine_for(BARS, rules=(swap_adjacent,))
+    click(engine, 1, 3)
+    assert board_text(engine) == ascii_map(BARS)
+
+
+def test_swap_adjacent_skips_empty_columns_and_moves_bars_of_either_colour() -> None:
+    engine = engine_for("H....\nH..I.\n#####", rules=(swap_adjacent,))
+    click(engine, 0, 0)
+    assert board_text(engine) == "...H.\nI..H.\n#####"
+
+
+def test_swap_adjacent_ignores_floor_base_other_actions_and_clicks_off_the_board() -> None:
+    engine = engine_for(BARS, rules=(swap_adjacent,))
+    for cell in ((0, 0), (0, 3), (2, 1), (1, 2)):
+        click(engine, *cell)
+    engine.step(Action.click(0, 0))  # off the 3x5 board, in the top margin
+    engine.step(Action.INTERACT)
+    assert board_text(engine) == ascii_map(BARS)
+
+
+def test_swap_adjacent_twice_puts_three_bars_in_order() -> None:
+    engine = engine_for("I....\nI.I..\nI.I.I\n#####", rules=(swap_adjacent,))
+    click(engine, 0, 0)  # 3 2 1 -> 2 3 1
+    click(engine, 1, 2)  # -> 2 1 3
+    click(engine, 1, 0)  # -> 1 2 3
+    assert board_text(engine) == "....I\n..I.I\nI.I.I\n#####"
+
+
+# --- conditions ----------------------------------------------------------------------
+
+
+CONDITION_CASES = [
+    (count_lamps, "xxx.\nxox.\nxxx.\n10..", True),
+    (count_lamps, "xxx.\nxox.\nxxx.\n00..", False),  # too few lit
+    (count_lamps, "xxx.\nxox.\nxxx.\n11..", False),  # too many
+    (count_lamps, "xxxo\nxox.\nxxx.\n10..", True),  # a dot outside the ring does not count
+    (count_lamps, "xxxo\nxox.\nxxx.\n11..", False),
+    (count_lamps, "xxx.\nxo..\nxxx.\n00..", True),  # a ring with a gap encloses nothing
+    (count_lamps, "xxx.\nxo..\nxxx.\n10..", False),
+    (count_lamps, "xxxxx\nxoxox\nxxxxx\n.11..", True),  # two rings add up
+    (count_lamps, "o.0", True),  # no ring: nothing to count, so no lamp may be lit
+    (count_lamps, "o.1", False),
+    (lamp_rows_ascend, "10\n11", True),
+    (lamp_rows_ascend, "00\n.1\n11", True),
+    (lamp_rows_ascend, "11\n10", False),
+    (lamp_rows_ascend, "10\n01", False),  # as many is not more
+    (lamp_rows_ascend, "10", True),  # one row: nothing to compare
+    (sorted_bars, ".I\nII\n##", True),
+    (sorted_bars, "I.\nII\n##", False),
+    (sorted_bars, "I.I\nI.I\n###", True),  # equal heights may stand either way
+    (sorted_bars, "H.\nHI\n##", True),  # teal bars are ignored
+    (sorted_bars, "I..\nIHI\n###", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("cond", "board", "expected"),
+    CONDITION_CASES,
+    ids=[f"{c.__name__}-{b!r}-{e}" for c, b, e in CONDITION_CASES],
+)
+def test_condition(cond, board: str, expected: bool) -> None:
+    game = tiny_game(board, rules=(), actions=CLICKS, legend=LEGEND)
+    assert cond(game.parsed[0].start) is expected
