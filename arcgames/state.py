@@ -18,6 +18,9 @@ class Var(IntEnum):
     """Slots of ``State.vars``: the few counters rules keep besides the board."""
 
     KEYS = 0  # keys the avatar carries
+    TALLIED = 1  # total value of the numbered gems picked up (agents.fill_tally)
+    LAST_GEM = 2  # value of the last numbered gem picked up
+    OUT_OF_ORDER = 3  # 1 once a gem smaller than the one before it was picked up
 
 
 @dataclass(slots=True)

@@ -60,3 +60,6 @@ __all__ = [
     "touch_lava",
     "unlock_doors",
 ]
+from arcgames.primitives import agents as _agents  # noqa: F401  (registers the agent primitives)
+from arcgames.primitives import geometry as _geometry  # noqa: F401  (registers the geometry primitives)
+from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers the number primitives)

@@ -1,0 +1,112 @@
+"""Patrol guards.
+
+Card (authors only, never shown to agents):
+- Idea: reach the goal past guards that walk straight and turn back at obstacles;
+  standing next to a guard loses. Guards in fog are hidden (drawn as fog) but keep
+  walking; fog next to the avatar lifts for good. A chaser joins in the last level.
+- Primitives: move_avatar, patrol, chase, reveal_fog; win reach_goal; lose
+  caught_by_patrol, caught.
+- Priors: agentness (avatar, patrollers with a fixed beat, a pursuer to flee),
+  objectness (occlusion: a guard keeps moving while hidden).
+- Levels: 1 a guard paces beside the way; 2 cross its lane when it is away; 3 two
+  guards out of step; 4 a guard sweeps the only corridor: hide in the side passage
+  until it has passed, then follow it; 5 guards pace inside fog lanes, seen only as
+  they cross the path: time them from those glimpses; 6 a chaser wakes up: lead it
+  round the loop, then slip past the guard while it trails behind.
+"""
+
+from arcgames.actions import ActionId
+from arcgames.game import Card, Game
+from arcgames.primitives import caught, chase, move_avatar, reach_goal
+from arcgames.primitives.agents import caught_by_patrol, patrol, reveal_fog
+
+LEVELS = [
+    """
+######
+#@..G#
+#....#
+#.>..#
+######
+""",
+    """
+#######
+#..v..#
+#@...G#
+#.....#
+#######
+""",
+    """
+#########
+#@..v...#
+#.......#
+#.##.##.#
+#>......#
+#.......#
+#......G#
+#########
+""",
+    """
+##############
+#@.........<G#
+####.#########
+####.#########
+##############
+""",
+    """
+###############
+#@..#~#..#~#..#
+#...#A#..#~#..#
+#.............#
+#...#~#..#V#..#
+#####~#..###..#
+#####~#..<....#
+#############G#
+###############
+""",
+    """
+#############
+#@....#.....#
+#.###.#..v..#
+#.#.......#.#
+#.#.###.#.#.#
+#.....#C#..G#
+#############
+""",
+]
+
+LEGEND = {
+    "^": ("floor", "patrol_up"),
+    "v": ("floor", "patrol_down"),
+    "<": ("floor", "patrol_left"),
+    ">": ("floor", "patrol_right"),
+    "~": ("fog_floor", ""),
+    "A": ("fog_floor", "hidden_patrol_up"),
+    "V": ("fog_floor", "hidden_patrol_down"),
+}
+
+GAME = Game(
+    id="xg9e",
+    title="Patrol guards",
+    split="public",
+    levels=LEVELS,
+    actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4),
+    rules=(move_avatar, patrol, chase, reveal_fog),
+    win=(reach_goal,),
+    lose=(caught_by_patrol, caught),
+    legend=LEGEND,
+    card=Card(
+        idea=(
+            "Reach the goal past guards that walk straight and turn back at obstacles; standing next to one "
+            "loses. Fog hides the guards inside it until the avatar comes close."
+        ),
+        priors=("agentness.avatar", "agentness.patrol", "agentness.chase", "agentness.flee", "objectness.occlusion"),
+        levels=(
+            "a guard paces beside the way: watch it, pass",
+            "cross a guard's lane when it is away",
+            "two guards out of step: wait for both",
+            "a guard sweeps the only corridor: hide in the side passage, then follow it",
+            "guards pace inside fog, seen only as they cross: time them by what they did in sight",
+            "a chaser wakes up: lead it round the loop, then slip past the guard",
+        ),
+    ),
+)
