@@ -94,7 +94,13 @@ GAME = Game(
     legend=LEGEND,
     card=Card(
         idea="Paint a picture until it is symmetric: mirrored across its line, or turned about its centre dot.",
-        priors=("geometry.symmetry", "geometry.reflection", "geometry.rotation", "agentness.copy"),
+        priors=(
+            "geometry.symmetry",
+            "geometry.reflection",
+            "geometry.rotation",
+            "geometry.shape_matching",
+            "agentness.copy",
+        ),
         levels=(
             "one cell is missing from a mirrored shape: click it once",
             "copy a two-colour half across the line; colours come round in a fixed order",

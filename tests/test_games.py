@@ -139,3 +139,27 @@ def test_both_splits_have_at_least_two_games() -> None:
     assert len(public) >= 2, f"public games: {public}"
     assert len(evaluation) >= 2, f"evaluation games: {evaluation}"
     assert sorted(public + evaluation) == GAME_IDS
+
+
+def test_suite_shape_meets_the_benchmark_design() -> None:
+    """16+ games split evenly, 80+ levels, 12+ primitives, every prior in 3+ games, clicks, undo, generators."""
+    from arcgames.actions import ActionId
+    from arcgames.game import KNOWN_PRIORS
+    from arcgames.primitives import CONDITIONS, RULES
+    from arcgames.registry import game_origin
+
+    games = [arcgames.get_game(g) for g in arcgames.list_games()]
+    bundled = [g for g in games if game_origin(g.id).parent.name == "games"]
+    assert len(arcgames.list_games("public")) >= 8 and len(arcgames.list_games("evaluation")) >= 8
+    assert sum(g.num_levels for g in bundled) >= 80
+    assert len(RULES) + len(CONDITIONS) >= 12
+    for prior in sorted(KNOWN_PRIORS):
+        covering = [g.id for g in bundled if g.card and prior in g.card.priors]
+        assert len(covering) >= 3, f"prior {prior} is covered by {covering} only"
+    assert sum(ActionId.ACTION6 in g.actions for g in bundled) >= 4
+    assert sum(ActionId.ACTION7 in g.actions for g in bundled) >= 3
+    generated = [g.id for g in bundled if hasattr(importlib.import_module(f"arcgames.games.{game_origin(g.id).stem}"),
+                                                  "generate")]  # fmt: skip
+    assert len(generated) >= 4
+    mechanics = [frozenset(g.primitives) for g in bundled]
+    assert len(set(mechanics)) == len(mechanics), "two games are composed of exactly the same primitives"
