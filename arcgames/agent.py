@@ -87,6 +87,7 @@ BUILTIN_AGENTS = {
     "random": "arcgames.agents.random:RandomAgent",
     "explorer": "arcgames.agents.explorer:ExplorerAgent",
     "llm": "arcgames.agents.llm:LLMAgent",
+    "ppo": "arcgames.agents.ppo:PPOAgent",
 }
 
 
