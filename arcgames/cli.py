@@ -376,11 +376,17 @@ def cmd_suite_report(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from arcgames.bench import main_bench
-
     games = args.games.split(",") if args.games else None
     for game_id in games or []:
         get_game(game_id)
+    if args.batched:
+        try:
+            from arcgames.batched.bench import main_batched_bench
+        except ImportError as err:
+            raise ValueError(str(err)) from None
+        return main_batched_bench(games, args.seconds, args.json, num_envs=args.envs)
+    from arcgames.bench import main_bench
+
     return main_bench(games, args.seconds, args.json)
 
 
@@ -644,6 +650,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("bench", help="measure engine steps/s against MiniGrid in the same run")
     p.add_argument("--games", help="comma-separated game ids (default: all)")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds of stepping per measurement (default 2)")
+    p.add_argument("--batched", action="store_true", help="the batched torch engine against the scalar one (CPU/CUDA)")
+    p.add_argument("--envs", type=int, default=1024, help="--batched: envs per batch on the CPU (default 1024)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_bench)
     return parser
