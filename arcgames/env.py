@@ -122,6 +122,16 @@ class ArcGameEnv(gym.Env):
             self._window = None
 
 
+def check_options(render_mode: str | None, render_modes: list[str], max_actions: int | None) -> None:
+    """Validate the options every arcgames env takes (the scalar one and the batched vector env)."""
+    if render_mode is not None and render_mode not in render_modes:
+        raise ValueError(f"render_mode {render_mode!r} is not supported; use one of {render_modes}")
+    if max_actions is not None and (
+        isinstance(max_actions, bool) or not isinstance(max_actions, int) or max_actions < 1
+    ):
+        raise ValueError(f"max_actions must be a positive integer or None, got {max_actions!r}")
+
+
 def _check_seed(seed: object) -> int | None:
     if seed is not None and (not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0):
         raise TypeError(f"seed must be a non-negative integer or None, got {type(seed).__name__} {seed!r}")

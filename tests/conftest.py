@@ -36,3 +36,20 @@ def serve_game(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Game], str
     yield serve
     for game_id in extra:
         gym.registry.pop(f"arcgames/{game_id}", None)
+
+
+@pytest.fixture
+def pack_dir(tmp_path):
+    """A fresh game-pack folder; the registry and $ARCGAMES_PACKS are restored afterwards."""
+    import os
+
+    from arcgames import registry
+    from arcgames.registry import PACKS_ENV
+
+    saved = os.environ.pop(PACKS_ENV, None)
+    registry._games.cache_clear()
+    yield tmp_path
+    os.environ.pop(PACKS_ENV, None)
+    if saved is not None:
+        os.environ[PACKS_ENV] = saved
+    registry._games.cache_clear()

@@ -80,6 +80,11 @@ def board_text(source: Engine | State, game: Game | None = None) -> str:
     )
 
 
+def click_cell(engine: Engine, row: int, col: int) -> bool:
+    """Click the centre of board cell (row, col)."""
+    return engine.step(Action.click(*engine.layout.pixel_of(row, col)))
+
+
 def play(engine: Engine, *actions: Action) -> list[bool]:
     """Step several actions; return what each step returned (True = completed a level)."""
     return [engine.step(a) for a in actions]

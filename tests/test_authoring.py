@@ -1,29 +1,14 @@
 """docs/authoring.md's worked example, followed literally: it must load, check, solve and play."""
 
-import os
 import re
 from pathlib import Path
 
-import pytest
-
-from arcgames import registry
 from arcgames.baselines import solver_counts, write_solver_counts
 from arcgames.checks import check_game
 from arcgames.evaluate import evaluate
-from arcgames.registry import PACKS_ENV, get_game, use_pack
+from arcgames.registry import get_game, use_pack
 
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "authoring.md"
-
-
-@pytest.fixture
-def pack_dir(tmp_path: Path):
-    saved = os.environ.pop(PACKS_ENV, None)
-    registry._games.cache_clear()
-    yield tmp_path
-    os.environ.pop(PACKS_ENV, None)
-    if saved is not None:
-        os.environ[PACKS_ENV] = saved
-    registry._games.cache_clear()
 
 
 def test_the_guides_example_game_works_as_a_pack(pack_dir: Path) -> None:

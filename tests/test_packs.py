@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import arcgames
-from arcgames import registry
 from arcgames.checks import check_game
 from arcgames.game import GameDefinitionError
 from arcgames.registry import PACKS_ENV, use_pack
@@ -25,18 +24,6 @@ from arcgames.primitives import move_avatar, reach_goal
 GAME = Game(id="{gid}", title="walk", split="evaluation", levels=["#####\\n#@.G#\\n#####"] * 5,
             actions=(ActionId.ACTION3, ActionId.ACTION4), rules=(move_avatar,), win=(reach_goal,))
 """
-
-
-@pytest.fixture
-def pack_dir(tmp_path: Path):
-    """A fresh pack folder; the registry and $ARCGAMES_PACKS are restored afterwards."""
-    saved = os.environ.pop(PACKS_ENV, None)
-    registry._games.cache_clear()
-    yield tmp_path
-    os.environ.pop(PACKS_ENV, None)
-    if saved is not None:
-        os.environ[PACKS_ENV] = saved
-    registry._games.cache_clear()
 
 
 def write(folder: Path, name: str, text: str) -> Path:

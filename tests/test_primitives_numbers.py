@@ -7,7 +7,7 @@ conditions are listed in CONDITION_CASES, which the guards in test_primitives.py
 from __future__ import annotations
 
 import pytest
-from helpers import ascii_map, board_text, tiny_game
+from helpers import ascii_map, board_text, click_cell, tiny_game
 
 from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine
@@ -28,8 +28,7 @@ def engine_for(board: str, rules) -> Engine:
     return Engine(tiny_game(board, rules=rules, actions=CLICKS, legend=LEGEND))
 
 
-def click(engine: Engine, row: int, col: int) -> None:
-    engine.step(Action.click(*engine.layout.pixel_of(row, col)))
+click = click_cell
 
 
 # --- switch_lamp ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ from torch import Tensor
 
 from arcgames.actions import FRAME_SIZE, ActionCodec, ActionId, InvalidActionError
 from arcgames.batched.engine import GAME_OVER, BatchedEngine, FinalStates, _indices
+from arcgames.env import check_options
 from arcgames.game import Game
 from arcgames.palette import NUM_COLOURS, to_rgb
 from arcgames.registry import get_game
@@ -59,14 +60,7 @@ class BatchedVectorEnv(gym.vector.VectorEnv):
     ) -> None:
         """``reset_level``: the level each episode starts at (after ``reset()`` and each autoreset);
         None samples one uniformly per episode, from a generator seeded by ``reset(seed=...)``."""
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(
-                f"render_mode {render_mode!r} is not supported; use one of {self.metadata['render_modes']}"
-            )
-        if max_actions is not None and (
-            isinstance(max_actions, bool) or not isinstance(max_actions, int) or max_actions < 1
-        ):
-            raise ValueError(f"max_actions must be a positive integer or None, got {max_actions!r}")
+        check_options(render_mode, self.metadata["render_modes"], max_actions)
         game = game_id if isinstance(game_id, Game) else get_game(game_id)
         self.engine = BatchedEngine(game, num_envs, device=device, undo_depth=undo_depth)
         self.num_envs = num_envs
