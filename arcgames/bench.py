@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -491,3 +492,48 @@ def main_bench(games: list[str] | None, seconds: float, as_json: bool) -> int:
     else:
         print_report(report)
     return 0
+
+
+# --- recording cost --------------------------------------------------------------
+
+
+class RecordingCost(BaseModel):
+    """What recording adds to a step, measured side by side with the same env unrecorded."""
+
+    game_id: str
+    plain_steps_per_s: float
+    recorded_steps_per_s: float
+    bytes_per_action: float  # mean size of a step line
+
+    @computed_field
+    @property
+    def overhead(self) -> float:
+        """Extra time per step as a fraction of the plain step (0.1 = 10% slower)."""
+        return self.plain_steps_per_s / self.recorded_steps_per_s - 1.0
+
+
+def measure_recording(game_id: str, seconds: float = 2.0, seed: int = 0, rounds: int = 2) -> RecordingCost:
+    """Steps/s with and without RecordTrajectory, alternated ``rounds`` times so machine noise hits both."""
+    import tempfile
+
+    from arcgames.wrappers import RecordTrajectory
+
+    plain, recorded, sizes = [], [], []
+    for _ in range(rounds):
+        plain.append(measure_game(game_id, seconds, seed).steps_per_s)
+        with tempfile.TemporaryDirectory() as folder:
+            env = RecordTrajectory(arcgames.make(game_id), folder, player="bench")
+            try:
+                m = _measure_gym(env, seconds, seed)
+            finally:
+                env.close()
+            lines = [line for f in Path(folder).glob("*.jsonl") for line in f.read_bytes().splitlines()]
+            steps = [len(line) + 1 for line in lines if line.startswith(b'{"type":"step"')]
+            sizes.append(sum(steps) / max(1, len(steps)))
+        recorded.append(m.steps_per_s)
+    return RecordingCost(
+        game_id=game_id,
+        plain_steps_per_s=float(np.mean(plain)),
+        recorded_steps_per_s=float(np.mean(recorded)),
+        bytes_per_action=float(np.mean(sizes)),
+    )

@@ -379,6 +379,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     games = args.games.split(",") if args.games else None
     for game_id in games or []:
         get_game(game_id)
+    if args.recording:
+        from arcgames.bench import measure_recording
+
+        costs = [measure_recording(g, args.seconds) for g in games or list_games()]
+        if args.json:
+            _print_json([c.model_dump() for c in costs])
+            return 0
+        table = Table(title="what recording adds to a step (RecordTrajectory vs the same env, alternated)")
+        for column in ("game", "plain steps/s", "recorded steps/s", "overhead", "bytes/action"):
+            table.add_column(column, justify="right")
+        for c in costs:
+            table.add_row(c.game_id, f"{c.plain_steps_per_s:,.0f}", f"{c.recorded_steps_per_s:,.0f}",
+                          f"{c.overhead:.0%}", f"{c.bytes_per_action:.0f}")  # fmt: skip
+        console.print(table)
+        return 0
     if args.batched:
         try:
             from arcgames.batched.bench import main_batched_bench
@@ -650,6 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("bench", help="measure engine steps/s against MiniGrid in the same run")
     p.add_argument("--games", help="comma-separated game ids (default: all)")
     p.add_argument("--seconds", type=float, default=2.0, help="seconds of stepping per measurement (default 2)")
+    p.add_argument("--recording", action="store_true", help="the cost of recording: steps/s with and without it")
     p.add_argument("--batched", action="store_true", help="the batched torch engine against the scalar one (CPU/CUDA)")
     p.add_argument("--envs", type=int, default=1024, help="--batched: envs per batch on the CPU (default 1024)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")

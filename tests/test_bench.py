@@ -57,3 +57,12 @@ def test_minigrid_missing_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.minigrid_steps_per_s is None and report.ratios == {} and report.median_ratio is None
     assert report.targets[0].passed is None
     render_report(report)
+
+
+def test_recording_cost_is_measured_side_by_side() -> None:
+    from arcgames.bench import measure_recording
+
+    cost = measure_recording("ujzd", seconds=0.05, rounds=1)
+    assert cost.plain_steps_per_s > 0 and cost.recorded_steps_per_s > 0
+    assert cost.overhead == pytest.approx(cost.plain_steps_per_s / cost.recorded_steps_per_s - 1)
+    assert 100 < cost.bytes_per_action < 220  # frame hashes, not frames
