@@ -166,9 +166,12 @@ class Recorder:
         # Every value is an int, a float or a string without quotes or backslashes
         # (str(Action) and GameState values), and tests validate the output with the schema.
         tail = "".join(f',"{k}":{json.dumps(v)}' for k, v in extra.items()) if extra else ""
+        # Env frames are fresh contiguous uint8 copies, so crc32 reads them directly; GameState is a
+        # StrEnum, so "{state}" is its value without the (slow) enum property lookup.
+        crc = zlib.crc32(frame) if frame.flags.c_contiguous else zlib.crc32(np.ascontiguousarray(frame))
         self._write(
-            f'{{"type":"step","index":{index},"level":{level},"action":"{action}","frame":"{frame_hash(frame)}",'
-            f'"state":"{state.value}","levels_completed":{levels_completed},"time":{self.elapsed():.4f}'
+            f'{{"type":"step","index":{index},"level":{level},"action":"{action}","frame":"{crc:08x}",'
+            f'"state":"{state}","levels_completed":{levels_completed},"time":{time.perf_counter() - self._t0:.4f}'
             f'{tail},"prev":"{self._chain:08x}"}}'
         )
 

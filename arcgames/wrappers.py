@@ -54,6 +54,7 @@ class RecordTrajectory(gym.Wrapper):
         super().__init__(env)
         if not isinstance(env.unwrapped, ArcGameEnv):
             raise TypeError("RecordTrajectory wraps arcgames envs only (made by arcgames.make)")
+        self._arc: ArcGameEnv = env.unwrapped  # cached: `unwrapped` walks every wrapper on each call
         if (out_dir is None) == (path is None):
             raise ValueError("give exactly one of out_dir (a folder, one file per play) or path (one play)")
         self.out_dir = Path(out_dir) if out_dir is not None else None
@@ -66,7 +67,7 @@ class RecordTrajectory(gym.Wrapper):
 
     @property
     def arc(self) -> ArcGameEnv:
-        return self.env.unwrapped
+        return self._arc
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         self.finish("reset")
