@@ -62,3 +62,18 @@ def test_bad_training_settings(tmp_path: Path) -> None:
         train(parse_args(["--games", "ujzd", "--start-levels", "9", "--out", str(tmp_path)]))
     with pytest.raises(SystemExit):
         parse_args(["--amp", "perhaps"])
+
+
+def test_shipped_checkpoint_is_small_documented_and_loads() -> None:
+    import json
+
+    from arcgames.agents.ppo.agent import DEFAULT_CHECKPOINT
+
+    folder = DEFAULT_CHECKPOINT.parent
+    assert DEFAULT_CHECKPOINT.stat().st_size < 20 * 2**20
+    config = json.loads((folder / "config.json").read_text())
+    for key in ("hardware", "commit", "wall_seconds", "env_steps", "games", "args", "random_levels_per_episode"):
+        assert key in config, f"config.json lacks {key}"
+    assert (folder / "learning_curves.png").stat().st_size > 0
+    agent = PPOAgent()
+    assert agent.trained_on == config["games"]
