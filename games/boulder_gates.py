@@ -1,19 +1,10 @@
 """Boulder gates.
 
-Card (authors only, never shown to agents):
-- Idea: a side view. Boulders fall until they rest on something; the avatar is a flying,
-  climbing creature that does not fall. It pushes boulders (any direction; a boulder
-  lifted up drops back as soon as nothing holds it), and ACTION5 next to a switch flips
-  every gate on the board: closed gates open and open gates close. Reach the goal.
-- Primitives: interact_switch, push_blocks, move_avatar, gravity; win reach_goal.
-- Priors: objectness (solidity, gravity, support), causality (a lever acts at a distance),
-  geometry (shafts and corridors one cell wide); irreversibility (undo pays off).
-- Levels: 1 a lever opens the gate to the goal; 2 a boulder blocks the corridor, resting
-  on a trapdoor: open it and the boulder drops away (pushing it on covers the goal);
-  3 the boulder sits on the trapdoor you must go down: push it aside before opening,
-  or it plugs the shaft below; 4 the lever opens one gate and closes another: cross,
-  flip again from the far side, come back; 5 both twists at once: move the boulder off
-  the trapdoor, go down, flip from the far side to open the way back to the goal.
+A side view. Boulders fall until they rest on something; the avatar is a flying,
+climbing creature that does not fall. It pushes boulders (any direction; a boulder
+lifted up drops back as soon as nothing holds it), and ACTION5 next to a switch flips
+every gate on the board: closed gates open and open gates close. Reach the goal.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

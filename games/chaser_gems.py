@@ -1,16 +1,9 @@
 """Chaser gems.
 
-Card (authors only, never shown to agents):
-- Idea: collect every gem; after each action a chaser steps one cell toward the avatar
-  (the longer gap first, the other axis if blocked) and touching it orthogonally loses.
-  It is as fast as the avatar and greedy, so walls and cups shake it off.
-- Primitives: move_avatar, collect_items, chase; win all_gems_collected; lose caught.
-- Priors: agentness (a pursuer with a simple goal), geometry (walls block its line),
-  objectness (gems vanish when touched).
-- Levels: 1 one gem, the chaser far away; 2 run a loop around pillars with the chaser
-  trailing behind; 3 gems in dead-end pockets, the chaser parks itself in a cup;
-  4 more pockets than cups: lure it out of one trap into another before the last gem;
-  5 it starts in the middle: bait it into a trap on one side, then the other.
+Collect every gem; after each action a chaser steps one cell toward the avatar (the
+longer gap first, the other axis if blocked) and touching it orthogonally loses. It is
+as fast as the avatar and greedy, so walls and cups shake it off.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

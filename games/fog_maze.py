@@ -1,16 +1,10 @@
 """Fog maze.
 
-Card (authors only, never shown to agents):
-- Idea: a maze under fog that lifts for good on and next to the avatar, showing floor,
-  wall, lava or the goal; reach the goal without touching lava. Undo brings the fog
-  back, so what was seen must be remembered. Later a guard walks the fog (hidden until
-  close) and a chaser hunts through it.
-- Primitives: move_avatar, patrol, chase, reveal_fog; win reach_goal; lose touch_lava,
-  caught_by_patrol, caught.
-- Priors: objectness (occlusion, persistence), agentness (patrol, chase, fleeing).
-- Levels: 1 a fogged room; 2-3 generated mazes (seeded; solvable by construction: lava
-  only off a shortest path); 4 a hidden guard paces the corridor the way runs along;
-  5 a chaser in the fog.
+A maze under fog that lifts for good on and next to the avatar, showing floor, wall,
+lava or the goal; reach the goal without touching lava. Undo brings the fog back, so
+what was seen must be remembered. Later a guard walks the fog (hidden until close) and a
+chaser hunts through it.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 import random

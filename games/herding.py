@@ -1,18 +1,9 @@
 """Herding.
 
-Card (authors only, never shown to agents):
-- Idea: sheep step away from the avatar when it comes within two steps (along the
-  wider gap first); drive every sheep onto the pen cells. A sheep driven into a corner
-  is stuck for good, so approach from the right side.
-- Primitives: move_avatar, flee; win herded.
-- Priors: agentness (fleeing creatures), objectness (containment in the pen), geometry
-  (inside vs outside), numbers (a pen as deep as the sheep that must fill it, flocks
-  split between pens).
-- Levels: 1 one sheep below the pen; 2 the sheep is off to the side: drive it along
-  the wall, then up; 3-5 generated pastures (seeded, solvable by construction: each
-  sheep stands below a pen as deep as the sheep in its column, so walking the bottom row
-  and up each pen's column herds them; rocks lie off those lanes); 6 a fenced pen of
-  exactly two cells with a side entrance: line both sheep up along the fence.
+Sheep step away from the avatar when it comes within two steps (along the wider gap
+first); drive every sheep onto the pen cells. A sheep driven into a corner is stuck for
+good, so approach from the right side.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 import itertools

@@ -1,17 +1,8 @@
 """Keys and doors.
 
-Card (authors only, never shown to agents):
-- Idea: a key is picked up by walking over it and opens one door, which it is spent on;
-  lava kills on contact; reach the goal.
-- Primitives: unlock_doors, move_avatar, collect_items; win reach_goal; lose touch_lava.
-- Priors: objectness (keys vanish into the avatar, doors vanish when opened), containment
-  (rooms behind doors), counting (one key per door), agentness (avatar).
-- Levels: 1 key then door then goal in a line; 2 the key is off the path and lava appears;
-  3 a key lies behind a door (open doors in the right order); 4 more doors than free keys:
-  two doors stand in series before the goal, and spending the first key on the nearer one
-  strands you; 5 a chain: the first key opens a lava room with a key, that key opens a
-  room with two more, and those open the two doors of a lava zigzag to the goal; the
-  door nearest the start is the trap.
+A key is picked up by walking over it and opens one door, which it is spent on; lava
+kills on contact; reach the goal.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

@@ -1,16 +1,9 @@
 """Lights.
 
-Card (authors only, never shown to agents):
-- Idea: lights-out. Clicking a light flips it and every light orthogonally touching it;
-  turn every light on. Floor gaps and walls decide which lights touch, so the shape of
-  the board is the puzzle.
-- Primitives: toggle_lights (ACTION6 clicks only); win all_lights_on.
-- Priors: geometry (adjacency, a cross-shaped footprint), objectness (a light is one
-  cell), basic numbers (parity: flipping twice undoes a flip).
-- Levels: 1 a plus: one click in its centre; 2 two separate T shapes, one click each;
-  3 a ring around a wall: overlapping footprints flip shared lights back (3 clicks);
-  4 four 2x2 blocks and a lone light, some clicks on lights already on (5 clicks);
-  5 an irregular ring with spurs, 7 clicks, nothing obvious.
+Lights-out. Clicking a light flips it and every light orthogonally touching it; turn
+every light on. Floor gaps and walls decide which lights touch, so the shape of the
+board is the puzzle.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

@@ -1,16 +1,10 @@
 """Mirror twins.
 
-Card (authors only, never shown to agents):
-- Idea: a twin copies every move of the avatar with left and right swapped, and walls
-  stop each of them on its own. Both must stand on goals at once; lava kills either.
-  Mirrored moves keep the pair's mirror axis and row gap fixed, so the only way to
-  change them is to press one piece against a wall while the other moves.
-- Primitives: move_avatar, mirror_move; win all_on_goals; lose touch_lava, twin_touches_lava.
-- Priors: agentness (an avatar and its copy), geometry (reflection, symmetry).
-- Levels: 1 mirrored goals: just walk; 2 the goals are off the pair's mirror axis:
-  a pillar holds the twin back for one step; 3 two rooms with different walls: line
-  the pair up with several bumps; 4 lava on both sides: every shift must keep the twin off
-  it; 5 a longer puzzle of shifts between lava and walls (undo pays off).
+A twin copies every move of the avatar with left and right swapped, and walls stop each
+of them on its own. Both must stand on goals at once; lava kills either. Mirrored moves
+keep the pair's mirror axis and row gap fixed, so the only way to change them is to
+press one piece against a wall while the other moves.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

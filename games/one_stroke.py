@@ -1,17 +1,10 @@
 """One stroke.
 
-Card (authors only, never shown to agents):
-- Idea: paint every cell in one stroke. The avatar paints each cell it enters and painted
-  cells become solid, so a wrong turn strands it (undo or reset). Two portals are linked:
-  walking into one carries the avatar out of the other, moving on in the same direction
-  if it can, or parked on the exit portal if it cannot.
-- Primitives: enter_portals, move_avatar, paint_trail; win all_painted.
-- Priors: geometry (paths, dead ends, parity of a checkerboard), objectness (the trail
-  persists), agentness (avatar); portals as a link between two places.
-- Levels: 1 a bent corridor; 2 a ring with a spur: go round the right way; 3 a cramped
-  blob where most first moves strand you; 4 two rooms joined by portals: cross first,
-  paint the other room, come back through the portals to finish; 5 a bigger pair of
-  rooms, three portal trips, where the direction of each crossing decides its exit.
+Paint every cell in one stroke. The avatar paints each cell it enters and painted cells
+become solid, so a wrong turn strands it (undo or reset). Two portals are linked:
+walking into one carries the avatar out of the other, moving on in the same direction if
+it can, or parked on the exit portal if it cannot.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

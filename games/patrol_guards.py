@@ -1,18 +1,9 @@
 """Patrol guards.
 
-Card (authors only, never shown to agents):
-- Idea: reach the goal past guards that walk straight and turn back at obstacles;
-  standing next to a guard loses. Guards in fog are hidden (drawn as fog) but keep
-  walking; fog next to the avatar lifts for good. A chaser joins in the last level.
-- Primitives: move_avatar, patrol, chase, reveal_fog; win reach_goal; lose
-  caught_by_patrol, caught.
-- Priors: agentness (avatar, patrollers with a fixed beat, a pursuer to flee),
-  objectness (occlusion: a guard keeps moving while hidden).
-- Levels: 1 a guard paces beside the way; 2 cross its lane when it is away; 3 two
-  guards out of step; 4 a guard sweeps the only corridor: hide in the side passage
-  until it has passed, then follow it; 5 guards pace inside fog lanes, seen only as
-  they cross the path: time them from those glimpses; 6 a chaser wakes up: lead it
-  round the loop, then slip past the guard while it trails behind.
+Reach the goal past guards that walk straight and turn back at obstacles; standing next
+to a guard loses. Guards in fog are hidden (drawn as fog) but keep walking; fog next to
+the avatar lifts for good. A chaser joins in the last level.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

@@ -1,11 +1,7 @@
 """Push to goals.
 
-Card (authors only, never shown to agents):
-- Idea: blocks are objects that move when pushed and stop at walls; goals are cells to fill.
-- Primitives: move_avatar, push_blocks; win cover_goals.
-- Priors: objectness (cohesion, contact), geometry (corners are traps), agentness (avatar).
-- Levels: 1 one push in a line; 2 push around a corner; 3 two blocks; 4 order matters;
-  5 a tight room where a wrong push traps a block (undo pays off).
+Blocks are objects that move when pushed and stop at walls; goals are cells to fill.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId

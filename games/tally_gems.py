@@ -1,20 +1,11 @@
 """Tally gems.
 
-Card (authors only, never shown to agents):
-- Idea: a row of empty marks in the wall is a tally. Gems come in three colours worth
-  1, 2 and 3: picking one up fills that many marks. Fill the tally exactly: a gem worth
-  more than the marks left loses, and so does a gem worth less than the one before it
-  (collect in ascending order). Guards pace between gems; fog cells hide gems until
-  the avatar is next to them.
-- Primitives: move_avatar, fill_tally, patrol, reveal_fog; win tally_exact, gems_in_order; lose
-  tally_overflow, gems_out_of_order, caught_by_patrol.
-- Priors: numbers (counting marks, comparing and sorting values, adding to a total),
-  agentness (patrol), objectness (occlusion, the tally contains the count).
-- Levels: 1 two ones fill two marks; 2 four marks: a three lies between two twos, and
-  two plus three overshoots: walk round it; 3 six marks, a three, a two and a one in the wrong
-  order along the way: walk round them and collect ascending; 4 five marks: the
-  guarded two or both ones, timing the guard either way; 5 seven marks, three gems
-  under fog and a guard that walks through fog: look before you pick.
+A row of empty marks in the wall is a tally. Gems come in three colours worth 1, 2 and
+3: picking one up fills that many marks. Fill the tally exactly: a gem worth more than
+the marks left loses, and so does a gem worth less than the one before it (collect in
+ascending order). Guards pace between gems; fog cells hide gems until the avatar is next
+to them.
+The card below (never shown to agents) lists the priors and what each level tests.
 """
 
 from arcgames.actions import ActionId
