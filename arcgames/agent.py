@@ -8,6 +8,7 @@ the engine or the game object, so it cannot read game internals through this API
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -107,3 +108,16 @@ def load_agent_factory(spec: str) -> Callable[..., Agent]:
     if factory is None or not callable(factory):
         raise AgentLoadError(f"module {module_name!r} has no agent class {attr!r}")
     return factory
+
+
+def make_agent(spec: str, seed: int, kwargs: dict[str, Any] | None = None) -> Agent:
+    """Build an agent from its name or import path, passing ``seed`` when its factory takes one."""
+    factory = load_agent_factory(spec)
+    kwargs = dict(kwargs or {})
+    try:
+        accepts_seed = "seed" in inspect.signature(factory).parameters
+    except (TypeError, ValueError):  # some callables have no signature to inspect
+        accepts_seed = False
+    if accepts_seed:
+        kwargs.setdefault("seed", seed)
+    return factory(**kwargs)

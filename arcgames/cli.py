@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -70,15 +69,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from arcgames.agents.random import RandomAgent
+    from arcgames.agent import make_agent
 
-    agents: dict[str, Callable[[int], RandomAgent]] = {"random": lambda seed: RandomAgent(seed=seed)}
-    if args.agent not in agents:
-        raise ValueError(f"unknown agent {args.agent!r}; available: {', '.join(agents)}")
     if args.steps < 1:
         raise ValueError(f"--steps must be at least 1, got {args.steps}")
     env = make(args.game)
-    agent = agents[args.agent](args.seed)
+    agent = make_agent(args.agent, args.seed)
     frame, info = env.reset(seed=args.seed)
     agent.reset(GameInfo(game_id=info["game_id"], num_levels=info["num_levels"],
                          available_actions=info["available_actions"]))  # fmt: skip
@@ -541,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("run", help="let an agent play a game")
     p.add_argument("game", help="game id (see `arcgames list`)")
-    p.add_argument("--agent", default="random", help="agent name (default: random)")
+    p.add_argument("--agent", default="random", help="random, explorer, ppo, llm or package.module:Class")
     p.add_argument("--steps", type=int, default=1000, help="maximum number of actions (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed for the game and the agent (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")

@@ -9,7 +9,6 @@ read back from the verified recordings, never from what the agent claims.
 
 from __future__ import annotations
 
-import inspect
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from arcgames.actions import Action, InvalidActionError
-from arcgames.agent import AgentBudgetExceeded, GameInfo, agent_config, agent_view, load_agent_factory
+from arcgames.agent import AgentBudgetExceeded, GameInfo, agent_config, agent_view, load_agent_factory, make_agent
 from arcgames.baselines import level_budgets
 from arcgames.env import make
 from arcgames.recording import read_recording
@@ -92,23 +91,11 @@ def resolve_games(games: str | Sequence[str]) -> list[str]:
     return list(games)
 
 
-def _make_agent(spec: RunSpec) -> Any:
-    factory = load_agent_factory(spec.agent)
-    kwargs = dict(spec.agent_kwargs)
-    try:
-        accepts_seed = "seed" in inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        accepts_seed = False
-    if accepts_seed:
-        kwargs.setdefault("seed", spec.seed)
-    return factory(**kwargs)
-
-
 def play_run(spec: RunSpec) -> RunResult:
     """Play one run and return its result as read back from the verified recording."""
     partial = spec.path.with_suffix(".jsonl.partial")
     partial.unlink(missing_ok=True)  # a leftover from an interrupted evaluation
-    agent = _make_agent(spec)
+    agent = make_agent(spec.agent, spec.seed, spec.agent_kwargs)
     env = RecordTrajectory(
         make(spec.game_id), path=partial, player=getattr(agent, "name", type(agent).__name__),
         config=agent_config(agent), mode="eval",

@@ -1,0 +1,76 @@
+"""The command line: JSON for scripts, exit codes, and errors that name the fix."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import arcgames
+from arcgames.cli import main
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    games = run_json(capsys, "list", "--split", "evaluation")
+    assert [g["id"] for g in games] == arcgames.list_games("evaluation")
+    assert all(g["split"] == "evaluation" and g["levels"] >= 5 for g in games)
+
+
+def test_show_json_is_the_levels_first_frame(capsys: pytest.CaptureFixture[str]) -> None:
+    shown = run_json(capsys, "show", "ujzd", "--level", "2")
+    frame, _ = arcgames.make("ujzd").reset(options={"level": 1})
+    assert shown["frame"] == frame.tolist() and shown["level"] == 2
+
+
+def test_run_json_with_any_agent(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_json(capsys, "run", "ujzd", "--agent", "explorer", "--steps", "100")
+    assert result["agent"] == "explorer" and 0 < result["actions"] <= 100 and result["levels_completed"] >= 1
+
+
+def test_solve_json_labels_solver_data(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_json(capsys, "solve", "ujzd", "--level", "1")
+    assert result["source"] == "solver"
+    assert result["levels"][0]["solver_actions"] == 3 and result["levels"][0]["solution"] == ["ACTION4"] * 3
+
+
+def test_cards_json(capsys: pytest.CaptureFixture[str]) -> None:
+    (card,) = run_json(capsys, "cards", "--games", "ujzd")
+    assert card["priors"] and len(card["levels"]) == len(card["solver_counts"]) == 5
+
+
+def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    result = run_json(capsys, "eval", "--agent", "explorer", "--games", "ujzd", "--out", str(tmp_path))
+    (run,) = result["runs"]
+    score = run_json(capsys, "score", str(tmp_path))
+    assert score["games"][0]["runs"][0]["levels_completed"] == run["levels_completed"]
+    (check,) = run_json(capsys, "replay", run["path"], "--verify")
+    assert check["ok"] and check["actions"] == run["actions"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "zzzz"], "unknown game id 'zzzz'; known games:"),
+        (["show", "ujzd", "--level", "9"], "--level must be in 1..5"),
+        (["run", "ujzd", "--steps", "0"], "--steps must be at least 1"),
+        (["run", "ujzd", "--agent", "nope"], "unknown agent 'nope'"),
+        (["eval", "--agent", "random", "--games", "nope"], "unknown game id 'nope'"),
+        (["score", "/no/such/folder"], "is not a folder of recordings"),
+        (["solve"], "give a game id, or --write-counts"),
+        (["list", "--pack", "/no/such/pack"], "is not a folder"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], argv, message) -> None:
+    assert main(argv) == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+
+
+def test_failed_verification_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    assert main(["replay", str(bad), "--verify"]) == 1
+    assert "FAILED" in capsys.readouterr().out
