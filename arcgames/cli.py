@@ -272,7 +272,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from arcgames.checks import check_game
 
-    game_ids = args.pack_games if args.pack and not args.games else _game_ids(args.games)
+    game_ids = _pack_or_selected_games(args)
     results = []
     with Progress(TextColumn("checking {task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
                   transient=True, disable=args.json) as progress:  # fmt: skip
@@ -293,6 +293,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             table.add_row(r.game_id, r.check_env[:40], str(r.deterministic), counts, verdict)
         console.print(table)
     return 0 if all(r.ok for r in results) else 1
+
+
+def _pack_or_selected_games(args: argparse.Namespace) -> list[str]:
+    """--games when given; else the --pack games when a pack was given; else every game."""
+    return args.pack_games if args.pack and not args.games else _game_ids(args.games)
 
 
 def _game_ids(spec: str | None) -> list[str]:
@@ -501,7 +506,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from arcgames.paths import data_dir
 
     out = args.out or data_dir() / "served"
-    game_ids = args.pack_games if args.pack and not args.games else _game_ids(args.games)
+    game_ids = _pack_or_selected_games(args)
     config = ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines)
 
     def announce(url: str) -> None:  # plain print: scripts read the URL from this line

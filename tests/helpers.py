@@ -80,6 +80,14 @@ def board_text(source: Engine | State, game: Game | None = None) -> str:
     )
 
 
+CLICK_ACTIONS = (ActionId.ACTION5, ActionId.ACTION6)
+
+
+def click_engine(board: str, rules: tuple, legend: dict[str, tuple[str, str]]) -> Engine:
+    """An engine for a click-driven test game (ACTION5 and ACTION6) on ``board``."""
+    return Engine(tiny_game(board, rules=rules, actions=CLICK_ACTIONS, legend=legend))
+
+
 def click_cell(engine: Engine, row: int, col: int) -> bool:
     """Click the centre of board cell (row, col)."""
     return engine.step(Action.click(*engine.layout.pixel_of(row, col)))

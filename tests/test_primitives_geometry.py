@@ -7,9 +7,9 @@ conditions are listed in CONDITION_CASES, which the guards in test_primitives.py
 from __future__ import annotations
 
 import pytest
-from helpers import board_text, click_cell, tiny_game
+from helpers import CLICK_ACTIONS, board_text, click_cell, click_engine, tiny_game
 
-from arcgames.actions import Action, ActionId
+from arcgames.actions import Action
 from arcgames.engine import Engine
 from arcgames.primitives.geometry import (
     connected,
@@ -44,14 +44,10 @@ LEGEND = {
     "T": ("target_on", ""),
     "b": ("shade", "block"),
 }
-CLICKS = (ActionId.ACTION5, ActionId.ACTION6)
 
 
 def engine_for(board: str, rules) -> Engine:
-    return Engine(tiny_game(board, rules=rules, actions=CLICKS, legend=LEGEND))
-
-
-click = click_cell
+    return click_engine(board, rules, LEGEND)
 
 
 # --- rotate_block --------------------------------------------------------------------
@@ -59,9 +55,9 @@ click = click_cell
 
 def test_rotate_block_turns_the_ring_a_quarter_turn_clockwise() -> None:
     engine = engine_for("-I.\n.r.\n..E", rules=(rotate_block,))
-    click(engine, 1, 1)
+    click_cell(engine, 1, 1)
     assert board_text(engine) == "..-\n.rI\nE.."
-    click(engine, 1, 1)
+    click_cell(engine, 1, 1)
     assert board_text(engine) == "E..\n.r.\n.I-"
 
 
@@ -69,13 +65,13 @@ def test_rotate_block_four_turns_come_back_round() -> None:
     board = "-I.\n.rs\n.,E"
     engine = engine_for(board, rules=(rotate_block,))
     for _ in range(4):
-        click(engine, 1, 1)
+        click_cell(engine, 1, 1)
     assert board_text(engine) == board
 
 
 def test_rotate_block_carries_objects_round_too() -> None:
     engine = engine_for("b..\n.r.\n...", rules=(rotate_block,))
-    click(engine, 1, 1)
+    click_cell(engine, 1, 1)
     assert board_text(engine) == "..b\n.r.\n..."
 
 
@@ -89,7 +85,7 @@ def test_rotate_block_carries_objects_round_too() -> None:
 )
 def test_rotate_block_does_nothing_unless_a_whole_block_is_clicked(board: str, cell: tuple[int, int]) -> None:
     engine = engine_for(board, rules=(rotate_block,))
-    click(engine, *cell)
+    click_cell(engine, *cell)
     assert board_text(engine) == board
 
 
@@ -104,7 +100,7 @@ def test_rotate_block_ignores_clicks_off_the_board_and_other_actions() -> None:
 
 def test_rotate_block_moves_a_rotor_standing_in_the_ring() -> None:
     engine = engine_for("....\n.rr.\n....", rules=(rotate_block,))
-    click(engine, 1, 1)  # the second rotor sits east of the first: a quarter turn takes it south
+    click_cell(engine, 1, 1)  # the second rotor sits east of the first: a quarter turn takes it south
     assert board_text(engine) == "....\n.r..\n.r.."
 
 
@@ -131,10 +127,10 @@ def test_fill_pipes(before: str, after: str) -> None:
 
 def test_fill_pipes_follows_a_turned_block() -> None:
     engine = engine_for("....\nI.r.\n..-.", rules=(rotate_block, fill_pipes))
-    click(engine, 1, 2)  # the south arm turns west, onto the source
+    click_cell(engine, 1, 2)  # the south arm turns west, onto the source
     assert board_text(engine) == "....\nI~r.\n...."
     for _ in range(3):
-        click(engine, 1, 2)
+        click_cell(engine, 1, 2)
     assert board_text(engine) == "....\nI.r.\n..-."
 
 
@@ -145,7 +141,7 @@ def test_paint_cycle_steps_round_the_palette() -> None:
     engine = engine_for(",R", rules=(paint_cycle,))
     seen = []
     for _ in range(4):
-        click(engine, 0, 0)
+        click_cell(engine, 0, 0)
         seen.append(board_text(engine)[0])
     assert seen == ["R", "U", "Y", ","]
     assert board_text(engine)[1] == "R"  # only the clicked cell changes
@@ -153,10 +149,10 @@ def test_paint_cycle_steps_round_the_palette() -> None:
 
 def test_paint_cycle_flips_canvas_cells() -> None:
     engine = engine_for("cC", rules=(paint_cycle,))
-    click(engine, 0, 0)
-    click(engine, 0, 1)
+    click_cell(engine, 0, 0)
+    click_cell(engine, 0, 1)
     assert board_text(engine) == "Cc"
-    click(engine, 0, 0)
+    click_cell(engine, 0, 0)
     assert board_text(engine) == "cc"
 
 
@@ -165,7 +161,7 @@ def test_paint_cycle_leaves_everything_else_alone() -> None:
     engine = engine_for(board + "\n...", rules=(paint_cycle,))  # 4x3: margins left and right
     for row in range(3):
         for col in range(3):
-            click(engine, row, col)
+            click_cell(engine, row, col)
     engine.step(Action.click(0, 0))  # off the board
     engine.step(Action.INTERACT)
     assert board_text(engine) == board + "\n..."
@@ -232,5 +228,5 @@ CONDITION_CASES = [
     ids=[f"{c.__name__}-{b!r}-{e}" for c, b, e in CONDITION_CASES],
 )
 def test_condition(cond, board: str, expected: bool) -> None:
-    game = tiny_game(board, rules=(), actions=CLICKS, legend=LEGEND)
+    game = tiny_game(board, rules=(), actions=CLICK_ACTIONS, legend=LEGEND)
     assert cond(game.parsed[0].start) is expected

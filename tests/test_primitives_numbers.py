@@ -7,9 +7,9 @@ conditions are listed in CONDITION_CASES, which the guards in test_primitives.py
 from __future__ import annotations
 
 import pytest
-from helpers import ascii_map, board_text, click_cell, tiny_game
+from helpers import CLICK_ACTIONS, ascii_map, board_text, click_cell, click_engine, tiny_game
 
-from arcgames.actions import Action, ActionId
+from arcgames.actions import Action
 from arcgames.engine import Engine
 from arcgames.primitives.numbers import count_lamps, lamp_rows_ascend, sorted_bars, swap_adjacent, switch_lamp
 
@@ -21,14 +21,10 @@ LEGEND = {
     "I": ("bar", ""),
     "H": ("bar_alt", ""),
 }
-CLICKS = (ActionId.ACTION5, ActionId.ACTION6)
 
 
 def engine_for(board: str, rules) -> Engine:
-    return Engine(tiny_game(board, rules=rules, actions=CLICKS, legend=LEGEND))
-
-
-click = click_cell
+    return click_engine(board, rules, LEGEND)
 
 
 # --- switch_lamp ---------------------------------------------------------------------
@@ -36,11 +32,11 @@ click = click_cell
 
 def test_switch_lamp_switches_the_clicked_lamp_on_and_off() -> None:
     engine = engine_for("001", rules=(switch_lamp,))
-    click(engine, 0, 1)
+    click_cell(engine, 0, 1)
     assert board_text(engine) == "011"
-    click(engine, 0, 2)
+    click_cell(engine, 0, 2)
     assert board_text(engine) == "010"
-    click(engine, 0, 1)
+    click_cell(engine, 0, 1)
     assert board_text(engine) == "000"
 
 
@@ -48,9 +44,9 @@ def test_switch_lamp_ignores_other_cells_other_actions_and_clicks_off_the_board(
     board = "0ox\n#I."
     engine = engine_for(board, rules=(switch_lamp,))  # 2x3: margins above and below
     for col in (1, 2):
-        click(engine, 0, col)
+        click_cell(engine, 0, col)
     for col in range(3):
-        click(engine, 1, col)
+        click_cell(engine, 1, col)
     engine.step(Action.click(0, 0))  # off the board
     engine.step(Action.INTERACT)
     assert board_text(engine) == board
@@ -69,7 +65,7 @@ BARS = """
 @pytest.mark.parametrize("cell", [(0, 1), (1, 1)], ids=["top", "foot"])
 def test_swap_adjacent_swaps_a_bar_with_its_right_neighbour(cell: tuple[int, int]) -> None:
     engine = engine_for(BARS, rules=(swap_adjacent,))
-    click(engine, *cell)
+    click_cell(engine, *cell)
     assert board_text(engine) == ascii_map(
         """
         ...I.
@@ -81,20 +77,20 @@ def test_swap_adjacent_swaps_a_bar_with_its_right_neighbour(cell: tuple[int, int
 
 def test_swap_adjacent_the_rightmost_bar_stays() -> None:
     engine = engine_for(BARS, rules=(swap_adjacent,))
-    click(engine, 1, 3)
+    click_cell(engine, 1, 3)
     assert board_text(engine) == ascii_map(BARS)
 
 
 def test_swap_adjacent_skips_empty_columns_and_moves_bars_of_either_colour() -> None:
     engine = engine_for("H....\nH..I.\n#####", rules=(swap_adjacent,))
-    click(engine, 0, 0)
+    click_cell(engine, 0, 0)
     assert board_text(engine) == "...H.\nI..H.\n#####"
 
 
 def test_swap_adjacent_ignores_floor_base_other_actions_and_clicks_off_the_board() -> None:
     engine = engine_for(BARS, rules=(swap_adjacent,))
     for cell in ((0, 0), (0, 3), (2, 1), (1, 2)):
-        click(engine, *cell)
+        click_cell(engine, *cell)
     engine.step(Action.click(0, 0))  # off the 3x5 board, in the top margin
     engine.step(Action.INTERACT)
     assert board_text(engine) == ascii_map(BARS)
@@ -102,9 +98,9 @@ def test_swap_adjacent_ignores_floor_base_other_actions_and_clicks_off_the_board
 
 def test_swap_adjacent_twice_puts_three_bars_in_order() -> None:
     engine = engine_for("I....\nI.I..\nI.I.I\n#####", rules=(swap_adjacent,))
-    click(engine, 0, 0)  # 3 2 1 -> 2 3 1
-    click(engine, 1, 2)  # -> 2 1 3
-    click(engine, 1, 0)  # -> 1 2 3
+    click_cell(engine, 0, 0)  # 3 2 1 -> 2 3 1
+    click_cell(engine, 1, 2)  # -> 2 1 3
+    click_cell(engine, 1, 0)  # -> 1 2 3
     assert board_text(engine) == "....I\n..I.I\nI.I.I\n#####"
 
 
@@ -141,5 +137,5 @@ CONDITION_CASES = [
     ids=[f"{c.__name__}-{b!r}-{e}" for c, b, e in CONDITION_CASES],
 )
 def test_condition(cond, board: str, expected: bool) -> None:
-    game = tiny_game(board, rules=(), actions=CLICKS, legend=LEGEND)
+    game = tiny_game(board, rules=(), actions=CLICK_ACTIONS, legend=LEGEND)
     assert cond(game.parsed[0].start) is expected
