@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import secrets
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -30,7 +31,11 @@ AGENT_INFO_KEYS = (
 
 
 class GameInfo(BaseModel):
-    """What an agent is told before a play: an opaque id and the actions it may use."""
+    """What an agent is told before a play: an opaque id and the actions it may use.
+
+    ``game_id`` is a fresh random id per run, never a registry key: an agent cannot look its game up
+    in the installed registry (or tell from the id that two runs play the same game).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -61,9 +66,14 @@ class Agent(Protocol):
     def act(self, frame: np.ndarray, info: dict[str, Any]) -> Action: ...
 
 
-def agent_view(info: dict[str, Any]) -> dict[str, Any]:
-    """The part of an env's ``info`` an agent may see (a fresh dict it may keep)."""
-    return {key: info[key] for key in AGENT_INFO_KEYS}
+def agent_view(info: dict[str, Any], game_id: str) -> dict[str, Any]:
+    """The part of an env's ``info`` an agent may see (a fresh dict it may keep), with the run's opaque id."""
+    return {key: info[key] for key in AGENT_INFO_KEYS} | {"game_id": game_id}
+
+
+def opaque_run_id() -> str:
+    """A fresh random id for one run, shown to the agent instead of the game's id."""
+    return secrets.token_hex(4)
 
 
 def agent_config(agent: Any) -> dict[str, Any]:

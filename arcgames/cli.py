@@ -69,14 +69,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from arcgames.agent import make_agent
+    from arcgames.agent import agent_view, make_agent, opaque_run_id
 
     if args.steps < 1:
         raise ValueError(f"--steps must be at least 1, got {args.steps}")
     env = make(args.game)
     agent = make_agent(args.agent, args.seed)
     frame, info = env.reset(seed=args.seed)
-    agent.reset(GameInfo(game_id=info["game_id"], num_levels=info["num_levels"],
+    run_id = opaque_run_id()
+    agent.reset(GameInfo(game_id=run_id, num_levels=info["num_levels"],
                          available_actions=info["available_actions"]))  # fmt: skip
     start = time.perf_counter()
     with Progress(
@@ -91,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ) as progress:
         task = progress.add_task(f"{args.agent} on {args.game}", total=args.steps, levels=0)
         for _ in range(args.steps):
-            frame, _, _, _, info = env.step(agent.act(frame, info))
+            frame, _, _, _, info = env.step(agent.act(frame, agent_view(info, run_id)))
             progress.update(task, advance=1, levels=f"{info['levels_completed']}/{info['num_levels']}")
             if info["state"] == "WIN":
                 break

@@ -5,11 +5,25 @@ budget, or a crash, recorded through :class:`RecordTrajectory`. A run is written
 ``<game>-r<run>.jsonl.partial`` and renamed when it ends, so an interrupted
 evaluation resumes by re-running exactly the runs without a final file. Results are
 read back from the verified recordings, never from what the agent claims.
+
+Runs are isolated: each one plays in a fresh worker process with a fresh agent (a pool
+with one task per child), so nothing an agent keeps in memory survives into its next
+run, and "mean over runs" measures skill rather than memory. The agent is told an
+opaque random id per run, never the registry key. Workers come from a fork server
+(started once, holding the imported framework, never running an agent itself), which
+costs milliseconds per run instead of a fresh interpreter's second. Every recording's
+header names the harness settings (agent, games, runs, run index, budgets), so a
+resumed evaluation reuses only runs of the same evaluation and a leaderboard can hold
+a submission to its own rules. What this does not stop: an agent on a machine that
+holds the shipped games can recognise them by their frames, or keep notes on disk;
+only hosted runs on private games measure generalisation (docs/evaluation.md).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,13 +36,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from arcgames.actions import Action, InvalidActionError
-from arcgames.agent import AgentBudgetExceeded, GameInfo, agent_config, agent_view, load_agent_factory, make_agent
+from arcgames.agent import (
+    AgentBudgetExceeded,
+    GameInfo,
+    agent_config,
+    agent_view,
+    load_agent_factory,
+    make_agent,
+    opaque_run_id,
+)
 from arcgames.baselines import level_budgets
 from arcgames.env import make
-from arcgames.recording import read_recording
-from arcgames.registry import get_game, list_games
+from arcgames.recording import EvalSettings, RecordingError, read_recording
+from arcgames.registry import get_game, list_games, reload_games
 from arcgames.replay import verify
-from arcgames.wrappers import RecordTrajectory
+from arcgames.wrappers import RecordTrajectory, config_hash
 
 
 class EvaluationInterrupted(RuntimeError):
@@ -45,10 +67,23 @@ class RunSpec(BaseModel):
     agent_kwargs: dict[str, Any] = {}
     budgets: list[int]  # maximum actions per level
     out_dir: Path
+    games: str  # the evaluation's game selection, as recorded in the header
+    runs: int  # runs per game in the evaluation
+    budget_factor: float
+    # The caller's environment (API keys, $ARCGAMES_PACKS): a fork-server worker inherits the server's,
+    # frozen when it started. None: keep the worker's own (Ray workers on other machines).
+    environ: dict[str, str] | None = None
 
     @property
     def path(self) -> Path:
         return self.out_dir / f"{self.game_id}-r{self.run:03d}.jsonl"
+
+    @property
+    def settings(self) -> EvalSettings:
+        return EvalSettings(
+            agent=self.agent, agent_kwargs_hash=config_hash(self.agent_kwargs), games=self.games, runs=self.runs,
+            run=self.run, budget_factor=self.budget_factor, budgets=self.budgets,
+        )  # fmt: skip
 
 
 class RunResult(BaseModel):
@@ -93,18 +128,23 @@ def resolve_games(games: str | Sequence[str]) -> list[str]:
 
 def play_run(spec: RunSpec) -> RunResult:
     """Play one run and return its result as read back from the verified recording."""
+    if spec.environ is not None and spec.environ != os.environ:
+        os.environ.clear()
+        os.environ.update(spec.environ)
+        reload_games()
     partial = spec.path.with_suffix(".jsonl.partial")
     partial.unlink(missing_ok=True)  # a leftover from an interrupted evaluation
     agent = make_agent(spec.agent, spec.seed, spec.agent_kwargs)
     env = RecordTrajectory(
         make(spec.game_id), path=partial, player=getattr(agent, "name", type(agent).__name__),
-        config=agent_config(agent), mode="eval",
+        config=agent_config(agent), mode="eval", evaluation=spec.settings,
     )  # fmt: skip
     frame, info = env.reset(seed=spec.seed)
+    run_id = opaque_run_id()
     try:
-        agent.reset(GameInfo(game_id=spec.game_id, num_levels=info["num_levels"],
+        agent.reset(GameInfo(game_id=run_id, num_levels=info["num_levels"],
                              available_actions=info["available_actions"]))  # fmt: skip
-        _play(env, agent, frame, info, spec.budgets)
+        _play(env, agent, frame, info, spec.budgets, run_id)
     except AgentBudgetExceeded as err:  # the agent's own token/cost budget: a limit, not a bug
         env.finish("budget", detail=f"agent budget: {err}")
     except Exception as err:  # the agent's code raised: the run ends, the evaluation goes on
@@ -114,13 +154,13 @@ def play_run(spec: RunSpec) -> RunResult:
     return read_result(spec.path, get_game(spec.game_id).num_levels)
 
 
-def _play(env: RecordTrajectory, agent: Any, frame: Any, info: dict[str, Any], budgets: list[int]) -> None:
+def _play(env: RecordTrajectory, agent: Any, frame: Any, info: dict[str, Any], budgets: list[int], run_id: str) -> None:
     observe = getattr(agent, "observe", None)
     while True:
         if info["level_action_count"] >= budgets[info["level"]]:
             env.finish("budget", detail=f"level {info['level'] + 1} budget of {budgets[info['level']]} actions spent")
             return
-        action = agent.act(frame, agent_view(info))
+        action = agent.act(frame, agent_view(info, run_id))
         if not isinstance(action, Action):
             env.finish("crash", detail=f"agent returned {action!r}, not an arcgames.Action")
             return
@@ -135,7 +175,7 @@ def _play(env: RecordTrajectory, agent: Any, frame: Any, info: dict[str, Any], b
         if callable(observe):
             from arcgames.agent import Transition
 
-            observe(Transition(action=action, frame=frame, info=agent_view(info), reward=reward))
+            observe(Transition(action=action, frame=frame, info=agent_view(info, run_id), reward=reward))
         if info["state"] == "WIN":
             return
 
@@ -174,24 +214,21 @@ def evaluate(
 
     Each level's action budget is ``budget_factor`` x its baseline count (human where
     known, else solver), capped by ``max_actions`` if given. Runs already finished in
-    ``out`` are kept and not re-run, so calling this again resumes an interrupted
-    evaluation. ``workers`` > 1 plays runs in parallel processes; ``executor="ray"``
-    runs them as Ray tasks instead (``ray_address`` joins a cluster; needs the
-    ``arcgames[ray]`` extra), writing the same recordings.
+    ``out`` by the same evaluation (same agent, arguments, games, runs and budgets) are
+    kept and not re-run, so calling this again resumes an interrupted evaluation; a
+    folder holding another evaluation's runs is refused. Every run plays in a fresh
+    process; ``workers`` of them at a time. ``executor="ray"`` runs them as Ray tasks
+    instead (``ray_address`` joins a cluster; needs the ``arcgames[ray]`` extra), one
+    task per worker process, writing the same recordings.
     """
     if executor not in ("process", "ray"):
         raise ValueError(f"unknown executor {executor!r}; use 'process' or 'ray'")
     load_agent_factory(agent)  # fail early with a clear message
     if runs < 1 or workers < 1:
         raise ValueError(f"runs and workers must be at least 1, got runs={runs}, workers={workers}")
-    out_dir = Path(out)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as err:
-        raise ValueError(f"--out {out_dir} is not a writable folder ({err.strerror}); choose another") from None
+    out_dir = _writable_folder(Path(out))
+    selection = games if isinstance(games, str) else ",".join(games)
+    environ = None if executor == "ray" else dict(os.environ)
     specs = []
     for game_id in resolve_games(games):
         budgets = [max(1, round(budget_factor * n)) for n in level_budgets(game_id)]
@@ -199,12 +236,48 @@ def evaluate(
             budgets = [min(b, max_actions) for b in budgets]
         for run in range(runs):
             specs.append(RunSpec(game_id=game_id, run=run, seed=seed + run, agent=agent,
-                                 agent_kwargs=agent_kwargs or {}, budgets=budgets, out_dir=out_dir))  # fmt: skip
+                                 agent_kwargs=agent_kwargs or {}, budgets=budgets, out_dir=out_dir, games=selection,
+                                 runs=runs, budget_factor=budget_factor, environ=environ))  # fmt: skip
+    _check_resumable(out_dir, specs)
     done = [read_result(s.path, get_game(s.game_id).num_levels) for s in specs if s.path.exists()]
     todo = [s for s in specs if not s.path.exists()]
     run_all = _run_all_ray if executor == "ray" else _run_all
     results = done + run_all(todo, workers, console or Console(stderr=True), already=len(done), address=ray_address)
     return EvalResult(agent=agent, out_dir=out_dir, runs=sorted(results, key=lambda r: (r.game_id, r.run)))
+
+
+def _writable_folder(out_dir: Path) -> Path:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise ValueError(f"--out {out_dir} is not a writable folder ({err.strerror}); choose another") from None
+    return out_dir
+
+
+def _check_resumable(out_dir: Path, specs: list[RunSpec]) -> None:
+    """Refuse a folder whose finished runs belong to another evaluation: resuming must never mix two."""
+    expected = {spec.path.name: spec for spec in specs}
+    for path in sorted(out_dir.glob("*.jsonl")):
+        spec = expected.get(path.name)
+        try:
+            header = read_recording(path).header
+        except RecordingError as err:
+            raise ValueError(f"--out {out_dir} holds an unreadable recording ({err}); use a new --out folder") from None
+        if spec is None or header.evaluation != spec.settings or header.seed != spec.seed:
+            recorded = header.evaluation
+            what = (
+                f"agent {recorded.agent!r} on {recorded.games!r}, {recorded.runs} runs, "
+                f"budgets x{recorded.budget_factor}"
+                if recorded
+                else f"a {header.mode} recording by {header.player!r}"
+            )
+            raise ValueError(
+                f"--out {out_dir} holds runs of another evaluation ({path.name}: {what}); resuming only continues "
+                "the same agent, arguments, games, runs and budgets. Use a new --out folder, or remove that one"
+            )
 
 
 class _RunProgress:
@@ -239,21 +312,52 @@ def _run_all(
 ) -> list[RunResult]:
     with _RunProgress(console, len(specs) + already, already) as progress:
         record, results = progress.record, progress.results
-        if workers == 1:
-            for spec in specs:
-                record(play_run(spec))
-        else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                try:
-                    for future in as_completed([pool.submit(play_run, spec) for spec in specs]):
-                        record(future.result())
-                except BrokenProcessPool:
-                    raise EvaluationInterrupted(
-                        f"a worker process died after {len(results)} of {len(specs)} runs; finished runs are saved "
-                        "in the output folder, and running the same evaluation again resumes the rest"
-                    ) from None
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_worker_context(), max_tasks_per_child=1,
+            initializer=_exit_with_parent, initargs=(os.getpid(),),
+        )  # fmt: skip
+        with pool:
+            try:
+                for future in as_completed([pool.submit(play_run, spec) for spec in specs]):
+                    record(future.result())
+            except BrokenProcessPool:
+                raise EvaluationInterrupted(
+                    f"a worker process died after {len(results)} of {len(specs)} runs; finished runs are saved "
+                    "in the output folder, and running the same evaluation again resumes the rest"
+                ) from None
     return results
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """A fork server where the platform has one (a new process per run for milliseconds), else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["arcgames.evaluate"])
+    return context
+
+
+def _exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Worker initializer: end this worker when the evaluation's main process is gone.
+
+    A killed ``arcgames eval`` must not leave workers writing into its output folder: the
+    worker's parent (the fork server) exits with the main process, and this thread notices.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval_s)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, owned by someone else (pid reuse): keep watching the parent
+                pass
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _run_all_ray(specs: list[RunSpec], workers: int, console: Console, already: int, address: str | None):
@@ -265,7 +369,7 @@ def _run_all_ray(specs: list[RunSpec], workers: int, console: Console, already: 
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
                  log_to_driver=False)  # fmt: skip
-    remote = ray.remote(play_run)
+    remote = ray.remote(max_calls=1)(play_run)  # one run per worker process: no memory across runs
     with _RunProgress(console, len(specs) + already, already) as progress:
         pending = [remote.remote(spec) for spec in specs]
         while pending:

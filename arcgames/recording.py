@@ -27,8 +27,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from arcgames.engine import GameState
+from arcgames.paths import read_regular_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added Header.evaluation; version 1 files are still read
+READABLE_SCHEMA_VERSIONS = (1, 2)
+# Read-time limits against hostile files: a step line is ~150 bytes and a header well under 2 KB, so a
+# million-action play fits. Names are short; a megabyte name once made the leaderboard take minutes.
+MAX_RECORDING_BYTES = 256 * 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024
+MAX_NAME_CHARS = 200
+MAX_DETAIL_CHARS = 2000
 EndReason = Literal["win", "quit", "budget", "crash", "reset"]
 
 
@@ -40,20 +48,43 @@ class _Line(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Name = Annotated[str, Field(max_length=MAX_NAME_CHARS)]
+
+
+class EvalSettings(BaseModel):
+    """The harness settings a run was played under, so a leaderboard can refuse anything but its own rules.
+
+    A local header is a claim (anyone can write one); a board checks what it can against the replay
+    (every level within its budget) and trusts the rest only when a host signed the recording.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agent: Name  # the --agent value: a built-in name or "package.module:Class"
+    agent_kwargs_hash: Name  # hash of the agent's keyword arguments (config_hash)
+    # What the evaluation covers: "public", "evaluation", "all", or a comma-separated list of ids.
+    games: Annotated[str, Field(max_length=4096)]
+    runs: int  # runs per game in the evaluation
+    run: int  # this run's index, 0-based
+    budget_factor: float  # each level's budget is this many times its baseline count
+    budgets: list[int]  # the action budget of each level, in order
+
+
 class Header(_Line):
     type: Literal["header"] = "header"
     schema_version: int
-    game_id: str
-    game_version: str  # Game.version: changes whenever the game's maps or rules change
-    engine_version: str
+    game_id: Name
+    game_version: Name  # Game.version: changes whenever the game's maps or rules change
+    engine_version: Name
     seed: int
     start_level: int = 0  # 0-based level the play started at
     player_kind: Literal["human", "agent"]
-    player: str  # a human's id, or an agent's name
-    config_hash: str | None = None  # agents: hash of their configuration
+    player: Name  # a human's id, or an agent's name
+    config_hash: Name | None = None  # agents: hash of their configuration
     first_play: bool | None = None  # humans: no earlier local recording of this game by this player
-    mode: str = "play"  # play, eval, serve, ...
+    mode: Name = "play"  # play, eval, serve, ...
     max_actions: int | None = None  # the action budget, if any
+    evaluation: EvalSettings | None = None  # runs of `arcgames eval` (and hosted competitions)
     started_at: datetime
 
 
@@ -184,8 +215,8 @@ class Recorder:
         """Write the end line and close the file."""
         line = {"type": "end", "reason": reason, "actions": actions, "levels_completed": levels_completed}
         line |= {"state": state.value, "time": round(self.elapsed(), 4)}
-        if detail:
-            line["detail"] = detail
+        if detail:  # exception texts can be long; the line must stay under MAX_LINE_BYTES
+            line["detail"] = detail[:MAX_DETAIL_CHARS]
         self._write(json.dumps(line, separators=(",", ":"))[:-1] + f',"prev":"{self._chain:08x}"}}')
         self.close()
 
@@ -207,9 +238,9 @@ def read_recording(path: str | Path) -> Recording:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise RecordingError(f"cannot read {path}: {err.strerror}") from None
+        raw = read_regular_file(path, MAX_RECORDING_BYTES, "recording")
+    except ValueError as err:
+        raise RecordingError(str(err)) from None
     lines = raw.split(b"\n")
     torn = lines[-1] != b""  # a complete file ends with a newline
     if not torn:
@@ -220,6 +251,15 @@ def read_recording(path: str | Path) -> Recording:
     chain = 0
     for number, data in enumerate(lines, start=1):
         last = number == len(lines)
+        if len(data) > MAX_LINE_BYTES:
+            raise RecordingError(f"{path}, line {number}: {len(data):,} bytes; a line is at most {MAX_LINE_BYTES:,}")
+        if parsed and isinstance(parsed[-1], End):  # checked first: bytes after the end line are never a torn tail
+            raise RecordingError(f"{path}, line {number}: data after the end line; a recording ends with its end line")
+        if data.endswith(b"\r"):
+            raise RecordingError(
+                f"{path}, line {number}: a CRLF line ending; recordings are written with LF only (was the file "
+                "converted by an editor or a Windows checkout?)"
+            )
         try:
             obj = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -243,8 +283,6 @@ def read_recording(path: str | Path) -> Recording:
                 f"{path}, line {number}: hash chain broken (a line before it was edited, removed or reordered)"
             )
         chain = zlib.crc32(data, chain)
-        if parsed and isinstance(parsed[-1], End):
-            raise RecordingError(f"{path}, line {number}: lines after the end line")
         parsed.append(line)
     steps = [line for line in parsed if isinstance(line, Step)]
     for expected, step in enumerate(steps, start=1):
@@ -259,9 +297,10 @@ def _header(path: Path, obj: object) -> Header:
     if not isinstance(obj, dict) or obj.get("type") != "header":
         raise RecordingError(f"{path}, line 1: not a recording header")
     version = obj.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_SCHEMA_VERSIONS:
+        readable = ", ".join(map(str, READABLE_SCHEMA_VERSIONS))
         raise RecordingError(
-            f"{path}, line 1: schema version {version!r} is not supported; this arcgames reads version {SCHEMA_VERSION}"
+            f"{path}, line 1: schema version {version!r} is not supported; this arcgames reads versions {readable}"
         )
     try:
         return Header.model_validate(obj)

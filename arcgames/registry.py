@@ -97,6 +97,14 @@ def use_pack(folder: str | Path) -> list[str]:
     return sorted(set(_games()) - before)
 
 
+def reload_games() -> None:
+    """Load the games again from the bundled package and the packs now in $ARCGAMES_PACKS."""
+    _games.cache_clear()
+    from arcgames.env import register_envs
+
+    register_envs()
+
+
 def list_games(split: str | None = None) -> list[str]:
     """Ids of the known games, sorted; ``split`` is "public", "evaluation" or None for all."""
     if split is not None and split not in SPLITS:

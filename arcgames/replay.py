@@ -95,7 +95,9 @@ def verify(path: str | Path) -> Verification:
     actions = engine.action_count if engine else 0
     done = engine.levels_completed if engine else 0
     state = engine.game_state if engine else GameState.NOT_FINISHED
-    problem = _check_levels(recording) or _check_end(recording, actions, done, state)
+    problem = (
+        _check_levels(recording) or _check_end(recording, actions, done, state) or _check_budgets(recording, engine)
+    )
     if problem:
         return result.model_copy(update={"reason": problem})
     return result.model_copy(
@@ -121,6 +123,18 @@ def _check_levels(recording: Recording) -> str | None:
     recorded = [(level.level, level.actions, level.index) for level in recording.levels]
     if recorded != rises:
         return f"level lines {recorded} do not match the replay's level completions {rises}"
+    return None
+
+
+def _check_budgets(recording: Recording, engine: Engine | None) -> str | None:
+    """An evaluation run must keep each level within the budget its header states (the replay's counts)."""
+    settings = recording.header.evaluation
+    if settings is None or engine is None:
+        return None
+    spent = [level.actions for level in recording.levels] + [engine.level_actions]
+    for level, (actions, budget) in enumerate(zip(spent, settings.budgets, strict=False), start=1):
+        if actions > budget:
+            return f"level {level} took {actions} actions, over the budget of {budget} its header states"
     return None
 
 

@@ -15,7 +15,7 @@ import gymnasium as gym
 from arcgames.actions import Action, ActionId, InvalidActionError
 from arcgames.env import ArcGameEnv
 from arcgames.game import ENGINE_VERSION
-from arcgames.recording import SCHEMA_VERSION, EndReason, Header, Recorder
+from arcgames.recording import SCHEMA_VERSION, EndReason, EvalSettings, Header, Recorder
 
 AGENT_FIELDS = frozenset({"tokens_in", "tokens_out", "cost", "invalid_replies", "default_action"})
 
@@ -50,6 +50,7 @@ class RecordTrajectory(gym.Wrapper):
         config: dict[str, Any] | None = None,
         first_play: bool | None = None,
         mode: str = "play",
+        evaluation: EvalSettings | None = None,
     ) -> None:
         super().__init__(env)
         if not isinstance(env.unwrapped, ArcGameEnv):
@@ -60,6 +61,7 @@ class RecordTrajectory(gym.Wrapper):
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.path = Path(path) if path is not None else None
         self.player, self.player_kind, self.mode, self.first_play = player, player_kind, mode, first_play
+        self.evaluation = evaluation
         self.config_hash = config_hash(config) if config is not None else None
         self.recorder: Recorder | None = None
         self.recordings: list[Path] = []
@@ -85,6 +87,7 @@ class RecordTrajectory(gym.Wrapper):
             first_play=self.first_play,
             mode=self.mode,
             max_actions=self.arc.max_actions,
+            evaluation=self.evaluation,
             started_at=datetime.now(UTC),
         )
         self.recorder = Recorder(self._next_path(), header)

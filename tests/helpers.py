@@ -11,8 +11,11 @@ assertion reads like the level it checks::
 from __future__ import annotations
 
 import hashlib
+import json
 import textwrap
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -100,3 +103,22 @@ def play(engine: Engine, *actions: Action) -> list[bool]:
 
 def frame_hash(frame: np.ndarray) -> str:
     return hashlib.blake2b(np.ascontiguousarray(frame).tobytes(), digest_size=16).hexdigest()
+
+
+def forge(path: Path, lines: list[str]) -> Path:
+    """Write JSONL ``lines`` to ``path`` with a freshly computed hash chain: what a forger does after an edit.
+
+    The chain only makes accidental damage evident; anyone can recompute it, so tests of what replay and
+    the leaderboard catch must attack with forged files, not merely edited ones.
+    """
+    chain, out = 0, []
+    for number, line in enumerate(lines):
+        data = line.rstrip("\n")
+        if number:
+            obj = json.loads(data)
+            obj["prev"] = f"{chain:08x}"
+            data = json.dumps(obj, separators=(",", ":"))
+        out.append(data + "\n")
+        chain = zlib.crc32(data.encode(), chain)
+    path.write_text("".join(out))
+    return path

@@ -1,12 +1,19 @@
 """The evaluation harness: recordings written and verified, results from recordings, bad agents, resume."""
 
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from helpers import forge
 
 import arcgames
 from arcgames.agent import AgentLoadError
-from arcgames.evaluate import EvaluationInterrupted, evaluate
+from arcgames.baselines import solver_counts
+from arcgames.evaluate import EvaluationInterrupted, RunSpec, evaluate, play_run
 from arcgames.recording import read_recording
 from arcgames.replay import verify
 
@@ -74,10 +81,105 @@ def test_bad_agent_paths_games_and_output(tmp_path: Path) -> None:
 
 def test_rerun_keeps_finished_runs(tmp_path: Path) -> None:
     first = evaluate("random", games=GAMES, runs=2, out=tmp_path)
-    stamps = {r.path: r.path.stat().st_mtime_ns for r in first.runs}
-    second = evaluate("random", games=GAMES, runs=3, out=tmp_path)
-    assert len(second.runs) == 3
-    assert all(r.path.stat().st_mtime_ns == stamps[r.path] for r in second.runs if r.path in stamps)
+    first.runs[1].path.unlink()  # as if the evaluation had been killed before its second run ended
+    stamp = first.runs[0].path.stat().st_mtime_ns
+    second = evaluate("random", games=GAMES, runs=2, out=tmp_path)
+    assert [r.run for r in second.runs] == [0, 1] and all(r.verified for r in second.runs)
+    assert second.runs[0].path.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"agent": "explorer"},
+        {"runs": 3},
+        {"budget_factor": 10.0},
+        {"seed": 7},
+        {"agent_kwargs": {"click_objects": True}},
+    ],
+)
+def test_a_folder_of_another_evaluation_is_refused_and_kept(tmp_path: Path, change: dict) -> None:
+    settings = {"agent": "random", "games": GAMES, "runs": 2, "out": tmp_path}
+    evaluate(**settings)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(ValueError, match=r"holds runs of another evaluation.*Use a new --out folder"):
+        evaluate(**(settings | change))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_headers_record_the_harness_settings(tmp_path: Path) -> None:
+    result = evaluate("random", games=GAMES, runs=2, out=tmp_path, budget_factor=3.0)
+    for run in result.runs:
+        settings = read_recording(run.path).header.evaluation
+        assert (settings.agent, settings.games, settings.runs, settings.run) == ("random", "ujzd", 2, run.run)
+        assert settings.budget_factor == 3.0
+        assert settings.budgets == [max(1, round(3.0 * n)) for n in solver_counts("ujzd")]
+
+
+def test_an_agent_cannot_look_its_game_up_in_the_registry(tmp_path: Path) -> None:
+    result = evaluate("fake_agents:RegistryLookupAgent", games=GAMES, runs=2, out=tmp_path)
+    for run in result.runs:
+        assert run.end == "crash" and "not in the registry" in run.detail
+    ids = {run.detail.split("id ")[1].split(" ")[0] for run in result.runs}
+    assert len(ids) == 2 and "ujzd" not in ids  # a fresh opaque id per run
+
+
+def test_memory_does_not_survive_from_one_run_to_the_next(tmp_path: Path) -> None:
+    def actions(result) -> list[list[str]]:
+        return [[step.action for step in read_recording(run.path).steps] for run in result.runs]
+
+    result = evaluate("fake_agents:MemoryAgent", games=GAMES, runs=3, out=tmp_path / "eval", budget_factor=2)
+    assert all(play == actions(result)[0] for play in actions(result))
+    # The control: the same runs in one process, as the harness once played them, do differ.
+    shared_dir = tmp_path / "shared"
+    specs = [RunSpec(game_id="ujzd", run=run, seed=run, agent="fake_agents:MemoryAgent", budgets=[4] * 5,
+                     out_dir=shared_dir, games="ujzd", runs=2, budget_factor=2) for run in range(2)]  # fmt: skip
+    shared_dir.mkdir()
+    shared = [play_run(spec) for spec in specs]
+    first, second = ([s.action for s in read_recording(r.path).steps] for r in shared)
+    assert first != second
+
+
+def test_every_run_plays_in_a_fresh_process(tmp_path: Path) -> None:
+    marker = tmp_path / "pids"
+    evaluate("fake_agents:PidAgent", games=GAMES, runs=3, out=tmp_path / "out", agent_kwargs={"log": str(marker)})
+    pids = marker.read_text().split()
+    assert len(pids) == 3 and len(set(pids)) == 3 and str(os.getpid()) not in pids
+
+
+@pytest.mark.slow
+def test_killing_eval_kills_its_workers(tmp_path: Path) -> None:
+    log = tmp_path / "pids"
+    out = tmp_path / "out"
+    script = (f"from arcgames.evaluate import evaluate; evaluate('fake_agents:SlowAgent', games={GAMES!r}, runs=2, "
+              f"workers=2, out={str(out)!r}, agent_kwargs={{'log': {str(log)!r}}})")  # fmt: skip
+    command = [sys.executable, "-c", script]
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    main = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while (not log.exists() or len(log.read_text().split()) < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = [int(pid) for pid in log.read_text().split()]
+    main.kill()
+    main.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), "workers outlived the killed eval"
+    sizes = {p: p.stat().st_size for p in out.iterdir()}
+    time.sleep(1)
+    assert {p: p.stat().st_size for p in out.iterdir()} == sizes  # nobody writes into the folder any more
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead but not yet reaped by its (dead) parent's adopter
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 @pytest.mark.slow
@@ -112,3 +214,14 @@ def test_ray_executor_writes_the_same_recordings(tmp_path: Path) -> None:
             b.level_actions,
         )
         assert [s.frame for s in read_recording(a.path).steps] == [s.frame for s in read_recording(b.path).steps]
+
+
+def test_a_run_over_its_stated_budget_fails_verification(tmp_path: Path) -> None:
+    (run,) = evaluate("random", games=GAMES, out=tmp_path / "out").runs
+    lines = run.path.read_text().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    spent = read_recording(run.path).steps[-1].index
+    header["evaluation"]["budgets"] = [max(1, spent // 2)] * len(header["evaluation"]["budgets"])
+    lines[0] = json.dumps(header, separators=(",", ":")) + "\n"
+    result = verify(forge(tmp_path / "forged.jsonl", lines))
+    assert not result.ok and "over the budget" in result.reason

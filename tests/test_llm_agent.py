@@ -74,7 +74,7 @@ class Play:
                              available_actions=self.info["available_actions"]))  # fmt: skip
 
     def turn(self) -> Action:
-        action = self.agent.act(self.frame, agent_view(self.info))
+        action = self.agent.act(self.frame, agent_view(self.info, "run1"))
         self.frame, _, _, _, self.info = self.env.step(action)
         return action
 

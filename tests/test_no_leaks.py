@@ -31,7 +31,7 @@ def visible_text(game_id: str, out: Path) -> str:
     env = RecordTrajectory(arcgames.make(game_id, render_mode="ansi"), out, player="leak-test")
     rng = np.random.default_rng(0)
     _, info = env.reset()
-    seen = [json.dumps(agent_view(info), default=str), json.dumps(info, default=str), env.render()]
+    seen = [json.dumps(agent_view(info, "0000"), default=str), json.dumps(info, default=str), env.render()]
     for _ in range(30):
         _, _, terminated, _, info = env.step(int(rng.integers(env.action_space.n)))
         seen.append(json.dumps(info, default=str))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import forge
 
 import arcgames
 from arcgames.actions import Action
@@ -187,7 +188,7 @@ def test_non_json_line_in_the_middle_is_rejected(recording: Path) -> None:
 
 def test_unknown_schema_version_is_rejected(recording: Path) -> None:
     lines = lines_of(recording)
-    lines[0] = lines[0].replace('"schema_version":1', '"schema_version":99')
+    lines[0] = lines[0].replace(f'"schema_version":{SCHEMA_VERSION}', '"schema_version":99')
     result = verify(rewrite(recording, lines))
     assert not result.ok and "schema version 99 is not supported" in result.reason
 
@@ -291,3 +292,48 @@ def test_llm_reply_fields_are_recorded_and_unknown_fields_refused(tmp_path: Path
     env.close()
     (step,) = read_recording(env.recordings[0]).steps
     assert (step.invalid_replies, step.default_action) == (3, True)
+
+
+def test_version_1_recordings_are_still_read(recording: Path) -> None:
+    lines = lines_of(recording)
+    lines[0] = lines[0].replace(f'"schema_version":{SCHEMA_VERSION}', '"schema_version":1')
+    assert read_recording(forge(recording.with_name("forged.jsonl"), lines)).header.schema_version == 1
+
+
+@pytest.mark.parametrize("tail", [b" ", b"\n", b"{", b'{"type":"end"}', b"garbage after the end"])
+def test_bytes_after_the_end_line_are_an_error_not_a_torn_tail(recording: Path, tail: bytes) -> None:
+    recording.write_bytes(recording.read_bytes() + tail)
+    result = verify(recording)
+    assert not result.ok and "after the end line" in result.reason
+
+
+def test_crlf_line_endings_are_refused(recording: Path) -> None:
+    recording.write_bytes(recording.read_bytes().replace(b"\n", b"\r\n"))
+    result = verify(recording)
+    assert not result.ok and "CRLF" in result.reason and "line 1" in result.reason
+
+
+def test_huge_line_is_refused_without_parsing(recording: Path) -> None:
+    lines = lines_of(recording)
+    lines.insert(1, "x" * 100_000 + "\n")
+    result = verify(rewrite(recording, lines))
+    assert not result.ok and "line 2" in result.reason and "at most" in result.reason
+
+
+def test_huge_player_name_is_refused(recording: Path) -> None:
+    lines = lines_of(recording)
+    header = json.loads(lines[0])
+    header["player"] = "p" * 5000
+    lines[0] = json.dumps(header, separators=(",", ":")) + "\n"
+    result = verify(forge(recording.with_name("forged.jsonl"), lines))
+    assert not result.ok and "'player'" in result.reason and "200" in result.reason
+
+
+def test_non_regular_files_are_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)  # reading a FIFO with no writer would block forever
+    assert "not a regular file" in verify(fifo).reason
+    device = tmp_path / "zero.jsonl"
+    device.symlink_to("/dev/zero")  # reading it would never end
+    assert "not a regular file" in verify(device).reason
+    assert "not a regular file" in verify(tmp_path).reason

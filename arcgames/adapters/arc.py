@@ -158,7 +158,7 @@ def run_agent(agent_spec: str, env: OfficialArcEnv, max_actions: int = 1000, see
         GameInfo(game_id=env.game_id, num_levels=info["num_levels"], available_actions=info["available_actions"])
     )
     while info["action_count"] < max_actions and info["state"] != "WIN":
-        frame, _, _, _, info = env.step(agent.act(frame, agent_view(info)))
+        frame, _, _, _, info = env.step(agent.act(frame, agent_view(info, env.game_id)))
     keys = ("game_id", "levels_completed", "num_levels", "state", "action_count")
     return {"agent": agent_spec, **{key: info[key] for key in keys}}
 
