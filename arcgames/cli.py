@@ -196,7 +196,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.model_dump(mode="json"))
         return 0
-    table = Table(title=escape(f"scores for {report.player or 'nobody'} ({args.run_dir})"))
+    table = Table(title=Text(f"scores for {report.player or 'nobody'} ({args.run_dir})"))
     for column in ("game", "runs", "score (mean)", "best run", "levels (mean)", "baseline"):
         table.add_column(column)
     for g in report.games:
@@ -205,8 +205,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     console.print(table)
     low, high = report.total_ci
     levels = f"{report.levels_completed}/{report.total_levels}"
-    console.print(f"[bold]total {report.total:.4f}[/] (95% CI {low:.4f}-{high:.4f}), IQM {report.iqm:.4f}, "
-                  f"best-run total {report.best_run_total:.4f}, levels {levels}")  # fmt: skip
+    console.print(f"[bold]total {report.total:.4f}[/] over {report.over} (95% CI {low:.4f}-{high:.4f}), "
+                  f"IQM {report.iqm:.4f}, best-run total {report.best_run_total:.4f}, levels {levels}")  # fmt: skip
+    console.print(
+        "A leaderboard computes the same total against its own baselines (`arcgames leaderboard "
+        "baselines`); these are " + ("the file's" if args.baselines else "the solver's counts") + "."
+    )
     curve = ", ".join("-" if e is None else f"{e:.2f}" for e in report.efficiency_curve)
     console.print(f"efficiency by level (baseline/actions, 1.0 = baseline pace): {curve}")
     for reason in report.rejected:
@@ -235,12 +239,19 @@ def cmd_baseline_build(args: argparse.Namespace) -> int:
     return 0
 
 
+DB_HELP = "leaderboard database (default: leaderboard.sqlite in the data folder)"
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     from arcgames.leaderboard.submit import submit
     from arcgames.leaderboard.views import load, ranked
 
-    sub = submit(args.run_dir, args.name, split=args.split, baselines_file=args.baselines, db=args.db,
-                 notes=args.notes)  # fmt: skip
+    if args.baselines is not None:
+        raise ValueError(
+            "a leaderboard scores every submission against its own baselines, never a submitter's file; "
+            "see them with `arcgames leaderboard baselines`, or score locally with `arcgames score DIR --baselines`"
+        )
+    sub = submit(args.run_dir, args.name, split=args.split, db=args.db, notes=args.notes)
     rank = next(r for r, s in ranked(load(args.db)) if s.id == sub.id)
     if args.json:
         _print_json({"rank": rank, **sub.model_dump(mode="json")})
@@ -248,8 +259,71 @@ def cmd_submit(args: argparse.Namespace) -> int:
     low, high = sub.total_ci
     console.print(Text.assemble(
         "submitted #", str(sub.id), " ", (sub.name, "bold"), f": total {sub.total:.4f} (95% CI {low:.4f}-{high:.4f}), "
-        f"{len(sub.recordings)} verified recordings, rank {rank} in the {sub.split} split",
+        f"{len(sub.recordings)} verified recordings, rank {rank} in {sub.tier} · {sub.split}",
     ))  # fmt: skip
+    return 0
+
+
+def cmd_board_init(args: argparse.Namespace) -> int:
+    from contextlib import closing
+
+    from arcgames.leaderboard.store import BoardRules, board_rules, connect, current_baselines, default_db_path
+
+    path = args.db or default_db_path()
+    if path.exists():
+        raise ValueError(f"{path} exists already; a board's rules are fixed when it is made: choose another --db")
+    if args.runs < 1 or args.budget_factor <= 0:
+        raise ValueError(f"--runs must be at least 1 and --budget-factor above 0: {args.runs}, {args.budget_factor}")
+    rules = BoardRules(runs_per_game=args.runs, seed=args.seed, budget_factor=args.budget_factor)
+    with closing(connect(path, create=True, rules=rules)) as conn:
+        rules, baselines = board_rules(conn), current_baselines(conn)
+    if args.json:
+        _print_json({"db": str(path), "rules": rules.model_dump(), "baseline_version": baselines.version})
+    else:
+        console.print(Text(f"created {path}: {rules.runs_per_game} runs per game, seeds {rules.seed}.., "
+                           f"budgets x{rules.budget_factor}; baselines v{baselines.version}: "
+                           f"{baselines.description}"))  # fmt: skip
+    return 0
+
+
+def cmd_trust_host(args: argparse.Namespace) -> int:
+    from contextlib import closing
+
+    from arcgames.hosting import fingerprint, read_public_key
+    from arcgames.leaderboard.store import Host, add_host, connect
+    from arcgames.leaderboard.submit import check_name
+
+    pem = read_public_key(args.public_key)
+    host = Host(fingerprint=fingerprint(pem), name=check_name(args.name), public_key=pem)
+    with closing(connect(args.db, create=True)) as conn:
+        add_host(conn, host)
+    console.print(Text(f"the board accepts hosted submissions signed by {host.name} (key {host.fingerprint[:16]}…)"))
+    return 0
+
+
+def cmd_board_baselines(args: argparse.Namespace) -> int:
+    from contextlib import closing
+
+    from arcgames.leaderboard.baselines import update_baselines
+    from arcgames.leaderboard.store import connect, current_baselines
+
+    if args.human and not args.update:
+        raise ValueError("--human needs --update: human baselines go into a new version of the board's baselines")
+    skipped: list[str] = []
+    with closing(connect(args.db, create=args.update)) as conn:
+        if args.update:
+            baselines, skipped = update_baselines(conn, args.human)
+        else:
+            baselines = current_baselines(conn)
+    if args.json:
+        _print_json(baselines.model_dump(mode="json") | {"skipped": skipped})
+        return 0
+    for reason in skipped:
+        errors.print(Text(f"skipped {reason}"))
+    console.print(Text(f"baselines v{baselines.version} ({baselines.created_at:%Y-%m-%d %H:%M} UTC): "
+                       f"{baselines.description}"))  # fmt: skip
+    for game_id, baseline in sorted(baselines.baselines.items()):
+        console.print(Text(f"  {game_id}: {' '.join(map(str, baseline.counts))}  ({baseline.provenance})"))
     return 0
 
 
@@ -412,26 +486,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from arcgames.evaluate import evaluate
+    from arcgames.leaderboard.store import BoardRules, connect
     from arcgames.leaderboard.submit import submit
     from arcgames.leaderboard.views import load, tables, write_html
     from arcgames.paths import data_dir
 
-    games = list_games("public")[: args.games]
+    games = list_games("public")
     folder = args.out or data_dir() / "demo" / datetime.now().strftime("%Y%m%d-%H%M%S")
     console.rule("[bold]arcgames demo")
-    console.print(f"{len(list_games())} games; the demo plays {len(games)} public ones: {', '.join(games)}.")
+    console.print(f"{len(list_games())} games; the demo plays the {len(games)} public ones: {', '.join(games)}.")
     console.print("No instructions: an agent sees frames like this one and must learn the rules by acting.")
     frame, _ = make(games[0]).reset()
     console.print(frame_to_rich(frame[::2, ::2]), end="")  # half size: fits a terminal
     db = folder / "leaderboard.sqlite"
+    rules = BoardRules(runs_per_game=args.runs, seed=args.seed)  # the demo's own board, with the demo's rules
+    connect(db, create=True, rules=rules).close()
     for agent in ("random", "explorer"):
-        console.print(f"\n[bold]{agent}[/]: {args.runs} runs per game, every action recorded")
-        result = evaluate(agent, games=games, runs=args.runs, seed=args.seed, out=folder / agent, console=errors)
+        console.print(f"\n[bold]{agent}[/]: {args.runs} runs per game, each in a fresh process, every action recorded")
+        result = evaluate(agent, games="public", runs=args.runs, seed=args.seed, out=folder / agent, console=errors)
         verified = sum(r.verified for r in result.runs)
         levels = sum(r.levels_completed for r in result.runs)
         console.print(f"  {len(result.runs)} runs, {verified} replay-verified, {levels} levels completed in all")
         entry = submit(folder / agent, f"{agent} agent (demo)", split="public", db=db)
-        console.print(f"  submitted: total {entry.total:.4f} over all {len(list_games('public'))} public games")
+        console.print(f"  submitted (self-reported tier): total {entry.total:.4f} over all {len(games)} public games")
     console.rule("[bold]leaderboard")
     for table in tables(load(db)):
         console.print(table)
@@ -584,17 +661,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", type=Path, help="folder of recordings, e.g. the --out of `arcgames eval`")
     p.add_argument("--name", required=True, help="the name shown on the leaderboard (1-80 characters)")
     p.add_argument("--notes", default="", help="a short description of the agent or run")
-    p.add_argument("--split", choices=["public", "evaluation"], default="public", help="split scored (default public)")
-    p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
-    p.add_argument("--db", type=Path, help="leaderboard database (default: leaderboard.sqlite in the data folder)")
+    p.add_argument("--split", choices=["public", "evaluation"], default="public",
+                   help="split of a self-reported run (default public); a hosted folder names its games")  # fmt: skip
+    p.add_argument("--baselines", type=Path, help=argparse.SUPPRESS)  # refused with the reason: the board's own
+    p.add_argument("--db", type=Path, help=DB_HELP)
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_submit)
 
     p = command("leaderboard", help="show the local leaderboard; --html writes a static page with plots")
-    p.add_argument("--db", type=Path, help="leaderboard database (default: leaderboard.sqlite in the data folder)")
+    p.add_argument("--db", type=Path, help=DB_HELP)
     p.add_argument("--html", type=Path, metavar="OUT_DIR", help="also write index.html and PNG plots here")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_leaderboard)
+    board = p.add_subparsers(dest="board_command", metavar="[init | trust-host | baselines]")
+    q = board.add_parser("init", help="create a board with its rules: runs per game, seeds, budget factor")
+    q.add_argument("--db", type=Path, help=DB_HELP)
+    q.add_argument("--runs", type=int, default=3, help="runs of every game a submission must hold (default 3)")
+    q.add_argument("--seed", type=int, default=0, help="run r of every game plays with seed + r (default 0)")
+    q.add_argument("--budget-factor", type=float, default=5.0, help="budget per level, x the baseline (default 5)")
+    q.add_argument("--json", action="store_true", help="print JSON for scripts")
+    q.set_defaults(func=cmd_board_init)
+    q = board.add_parser("trust-host", help="accept hosted submissions signed by this host's key")
+    q.add_argument("public_key", type=Path, help="the host's public key file (host-key.pub, printed by serve)")
+    q.add_argument("--name", required=True, help="the host's name on the board")
+    q.add_argument("--db", type=Path, help=DB_HELP)
+    q.set_defaults(func=cmd_trust_host)
+    q = board.add_parser("baselines", help="show the board's baselines; --update makes a new version and re-scores")
+    q.add_argument("--db", type=Path, help=DB_HELP)
+    q.add_argument("--update", action="store_true", help="make a new version from the installed games' solver counts")
+    q.add_argument("--human", type=Path, nargs="+", metavar="CARD_DIR",
+                   help="with --update: hosted scorecards of human participants, whose first plays count")  # fmt: skip
+    q.add_argument("--json", action="store_true", help="print JSON for scripts")
+    q.set_defaults(func=cmd_board_baselines)
 
     p = command("solve", help="prove levels solvable with the breadth-first solver")
     p.add_argument("game", nargs="?", help="game id (see `arcgames list`)")
@@ -635,7 +733,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = command("demo", help="the tour: random and explorer agents play, are scored and ranked on a leaderboard")
-    p.add_argument("--games", type=int, default=4, help="how many public games to play (default 4)")
     p.add_argument("--runs", type=int, default=2, help="runs per game and agent (default 2)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.add_argument("--out", type=Path, help="folder for recordings and the leaderboard (default: a new one)")

@@ -18,14 +18,15 @@ Only recordings that replay-verify are scored; the agent's own claims are never 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel
 
 from arcgames.baselines import Baseline, baseline_for
-from arcgames.registry import get_game, list_games
+from arcgames.recording import RecordingError, read_recording
+from arcgames.registry import UnknownGameError, get_game, list_games
 from arcgames.replay import Verification, verify
 
 LEVEL_CAP = 1.15
@@ -83,37 +84,64 @@ class ScoreReport(BaseModel):
     total_levels: int
     efficiency_curve: list[float | None]  # mean baseline/actions by level number, over all completed levels
     rejected: list[str]  # recordings that failed verification, with the reason
+    over: str = ""  # what the total is a mean over, e.g. "all 8 games of the public split"
+
+
+class PlayedRun(BaseModel):
+    """What scoring needs of one verified run (from a recording, or as a leaderboard stored it)."""
+
+    path: Path
+    game_id: str
+    player: str
+    levels_completed: int
+    actions: int
+    level_actions: list[int]  # actions spent on each completed level, in order
+
+
+def played_run(check: Verification) -> PlayedRun:
+    return PlayedRun(path=check.path, game_id=check.game_id, player=check.player or "unknown",
+                     levels_completed=check.levels_completed, actions=check.actions,
+                     level_actions=check.level_actions)  # fmt: skip
 
 
 def score_recordings(
     paths: Sequence[Path], games: Sequence[str] | None = None, baselines_file: Path | None = None, seed: int = 0
 ) -> ScoreReport:
-    """Score recordings over ``games`` (default: every game any recording is of)."""
-    runs: dict[str, list[RunScore]] = {}
-    rejected, players, seen = [], set(), {}
+    """Verify and score recordings over ``games`` (default: every game any recording is of)."""
+    played, rejected, seen = [], [], {}
     for path in sorted(paths):
         check = verify(path)
         problem = _rejection(check, games, seen)
         if problem:
             rejected.append(f"{path}: {problem}")
-            continue
-        baseline = baseline_for(check.game_id, baselines_file)
-        score = run_score(check.level_actions, baseline.counts)
-        efficiency = [h / a for h, a in zip(baseline.counts, check.level_actions, strict=False)]
-        players.add(check.player)
-        runs.setdefault(check.game_id, []).append(
-            RunScore(path=path, game_id=check.game_id, player=check.player, score=score,
-                     levels_completed=check.levels_completed, actions=check.actions, efficiency=efficiency)
+        else:
+            played.append(played_run(check))
+    game_ids = list(games) if games is not None else sorted({run.game_id for run in played})
+    baselines = {game_id: baseline_for(game_id, baselines_file) for game_id in game_ids}
+    return score_runs(played, game_ids, baselines, seed).model_copy(update={"rejected": rejected})
+
+
+def score_runs(
+    runs: Sequence[PlayedRun], games: Sequence[str], baselines: Mapping[str, Baseline], seed: int = 0
+) -> ScoreReport:
+    """Score verified runs over ``games`` (unplayed games score 0) against ``baselines``: the one definition
+    behind ``arcgames score``, ``arcgames submit`` and a leaderboard's re-scoring."""
+    by_game: dict[str, list[RunScore]] = {game_id: [] for game_id in games}
+    for run in runs:
+        counts = baselines[run.game_id].counts
+        efficiency = [h / a for h, a in zip(counts, run.level_actions, strict=False)]
+        by_game[run.game_id].append(
+            RunScore(path=run.path, game_id=run.game_id, player=run.player, score=run_score(run.level_actions, counts),
+                     levels_completed=run.levels_completed, actions=run.actions, efficiency=efficiency)
         )  # fmt: skip
-    game_ids = list(games) if games is not None else sorted(runs)
-    game_scores = [_game_score(game_id, runs.get(game_id, []), baselines_file) for game_id in game_ids]
+    game_scores = [_game_score(game_id, by_game[game_id], baselines[game_id]) for game_id in games]
     matrix = [[r.score for r in g.runs] or [0.0] for g in game_scores]
     total = float(np.mean([np.mean(m) for m in matrix])) if matrix else 0.0
     flat = [s for m in matrix for s in m]
     rng = np.random.default_rng(seed)
     max_levels = max((g.num_levels for g in game_scores), default=0)
     return ScoreReport(
-        player=", ".join(sorted(players)) or None,
+        player=", ".join(sorted({run.player for run in runs})) or None,
         games=game_scores,
         total=total,
         total_ci=_bootstrap(matrix, lambda sample: float(np.mean([np.mean(s) for s in sample])), rng),
@@ -123,7 +151,7 @@ def score_recordings(
         levels_completed=sum(max((r.levels_completed for r in g.runs), default=0) for g in game_scores),
         total_levels=sum(g.num_levels for g in game_scores),
         efficiency_curve=_efficiency_curve(game_scores, max_levels),
-        rejected=rejected,
+        rejected=[],
     )
 
 
@@ -143,17 +171,37 @@ def _rejection(check: Verification, games: Sequence[str] | None, seen: dict[byte
 
 
 def score_directory(run_dir: Path, split: str | None = None, baselines_file: Path | None = None) -> ScoreReport:
-    """Score every recording in ``run_dir``; with ``split``, over all of that split's games."""
+    """Score every recording in ``run_dir`` over a whole split, as a leaderboard does (unplayed games score 0).
+
+    The split is ``split``, else the one split all the recorded games belong to; recordings of
+    games from several splits are scored over the games played, and ``ScoreReport.over`` says so.
+    """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise ValueError(f"{run_dir} is not a folder of recordings")
     paths = sorted(run_dir.glob("*.jsonl"))
     if not paths:
         raise ValueError(f"{run_dir} holds no recordings (*.jsonl); run `arcgames eval --out {run_dir}` first")
-    return score_recordings(paths, list_games(split) if split else None, baselines_file)
+    if split is None:
+        split = _common_split(paths)
+    games = list_games(split) if split else None
+    report = score_recordings(paths, games, baselines_file)
+    over = f"all {len(report.games)} games of the {split} split" if split else f"the {len(report.games)} games played"
+    return report.model_copy(update={"over": over})
 
 
-def _game_score(game_id: str, runs: list[RunScore], baselines_file: Path | None) -> GameScore:
+def _common_split(paths: Sequence[Path]) -> str | None:
+    """The split every readable recording's game is in, or None when they differ."""
+    splits = set()
+    for path in paths:
+        try:
+            splits.add(get_game(read_recording(path).header.game_id).split)
+        except (RecordingError, UnknownGameError):
+            continue  # scoring reports it as rejected
+    return splits.pop() if len(splits) == 1 else None
+
+
+def _game_score(game_id: str, runs: list[RunScore], baseline: Baseline) -> GameScore:
     scores = [r.score for r in runs]
     return GameScore(
         game_id=game_id,
@@ -161,8 +209,8 @@ def _game_score(game_id: str, runs: list[RunScore], baselines_file: Path | None)
         score=float(np.mean(scores)) if scores else 0.0,
         best_run_score=max(scores, default=0.0),
         levels_completed=float(np.mean([r.levels_completed for r in runs])) if runs else 0.0,
-        num_levels=get_game(game_id).num_levels,
-        baseline=baseline_for(game_id, baselines_file),
+        num_levels=len(baseline.counts),
+        baseline=baseline,
     )
 
 

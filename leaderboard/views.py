@@ -19,7 +19,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from arcgames.leaderboard.store import Submission, connect, default_db_path, list_submissions
+from arcgames.leaderboard.store import TIERS, Submission, connect, default_db_path, list_submissions
 
 SOLVER_LABEL = "solver counts — not human data"
 FORMULA = (
@@ -39,14 +39,38 @@ def load(db: Path | str | None = None) -> list[Submission]:
         return list_submissions(conn)
 
 
+TIER_MEANING = {
+    "hosted": "recorded and signed by a host on games the agent's side never had: the plays are exactly what the "
+    "agent did, every run of the evaluation",
+    "self-reported": "local recordings, replay-verified: the actions are legal and give their frames, but nothing "
+    "proves how they were chosen (an agent on a machine with the games can know them)",
+}
+
+
+def board(sub: Submission) -> tuple[int, str]:
+    """Which ranking a submission belongs to: its tier (hosted first), then what it played."""
+    return (TIERS.index(sub.tier), sub.split)
+
+
 def ranked(submissions: Sequence[Submission]) -> list[tuple[int, Submission]]:
-    """(rank, submission) in display order; ranks count within each split, where scores are comparable."""
-    rows, rank, split = [], 0, None
-    for sub in sorted(submissions, key=lambda s: (s.split, -s.total, -s.iqm, s.id)):
-        rank = rank + 1 if sub.split == split else 1
-        split = sub.split
+    """(rank, submission) in display order; ranks count within each tier and split, where scores are comparable."""
+    rows, rank, current = [], 0, None
+    for sub in sorted(submissions, key=lambda s: (board(s), -s.total, -s.iqm, s.id)):
+        rank = rank + 1 if board(sub) == current else 1
+        current = board(sub)
         rows.append((rank, sub))
     return rows
+
+
+def by_board(submissions: Sequence[Submission]) -> dict[tuple[int, str], list[tuple[int, Submission]]]:
+    groups: dict[tuple[int, str], list[tuple[int, Submission]]] = {}
+    for rank, sub in ranked(submissions):
+        groups.setdefault(board(sub), []).append((rank, sub))
+    return groups
+
+
+def board_title(sub: Submission) -> str:
+    return f"{sub.tier} · {sub.split}" + ("" if sub.tier == "hosted" else " split")
 
 
 def provenance_label(provenance: str) -> str:
@@ -59,6 +83,7 @@ def to_json(submissions: Sequence[Submission]) -> list[dict]:
     for rank, sub in ranked(submissions):
         row = sub.model_dump(mode="json", exclude={"recordings"})
         row["rank"] = rank
+        row["tier_meaning"] = TIER_MEANING[sub.tier]
         row["baseline_label"] = provenance_label(sub.baseline_provenance)
         row["runs"] = len(sub.recordings)
         rows.append(row)
@@ -66,18 +91,16 @@ def to_json(submissions: Sequence[Submission]) -> list[dict]:
 
 
 def tables(submissions: Sequence[Submission]) -> list[Table]:
-    """One rich table per split (scores of different splits are not comparable); fits 80 columns."""
-    by_split: dict[str, list[tuple[int, Submission]]] = {}
-    for rank, sub in ranked(submissions):
-        by_split.setdefault(sub.split, []).append((rank, sub))
+    """One rich table per tier and split (scores of different ones are not comparable); fits 80 columns."""
     out = []
-    for split, rows in by_split.items():
+    for rows in by_board(submissions).values():
+        tier = rows[0][1].tier
         t = Table(
-            title=f"arcgames leaderboard: {split} split",
+            title=Text(f"arcgames leaderboard: {board_title(rows[0][1])}"),
             box=box.SIMPLE_HEAD,
             padding=0,  # the box's column separator is the only gap: the table fits 80 columns
             show_edge=False,
-            caption=f"score: mean over games and runs, 95% bootstrap CI. {SOLVER_LABEL}",
+            caption=f"{tier}: {TIER_MEANING[tier]}. Score: mean over games and runs, 95% bootstrap CI. {SOLVER_LABEL}",
         )
         for column in ("rank", "name (agent)", "score [95% CI]", "IQM", "best", "levels", "runs", "baseline",
                        "date"):  # fmt: skip
@@ -109,27 +132,26 @@ def write_html(db: Path | str | None, out_dir: str | Path) -> Path:
     except OSError as err:
         raise ValueError(f"cannot create {out_dir} ({err.strerror}); choose another --html folder") from None
     submissions = load(db)
-    by_split: dict[str, list[tuple[int, Submission]]] = {}
-    for rank, sub in ranked(submissions):
-        by_split.setdefault(sub.split, []).append((rank, sub))
     sections = []
-    for split, rows in by_split.items():
-        scores_png, curves_png = f"scores-{split}.png", f"efficiency-{split}.png"
-        _plot_scores(rows, out_dir / scores_png, split)
-        _plot_efficiency(rows, out_dir / curves_png, split)
-        sections.append(_section(split, rows, scores_png, curves_png))
+    for number, rows in enumerate(by_board(submissions).values(), start=1):
+        title = board_title(rows[0][1])
+        scores_png, curves_png = f"scores-{number}.png", f"efficiency-{number}.png"
+        _plot_scores(rows, out_dir / scores_png, title)
+        _plot_efficiency(rows, out_dir / curves_png, title)
+        sections.append(_section(title, rows, scores_png, curves_png))
     body = "\n".join(sections) or "<p>No submissions yet: <code>arcgames submit RUN_DIR --name NAME</code>.</p>"
     page = out_dir / "index.html"
-    page.write_text(_PAGE.format(formula=html.escape(FORMULA), doc_href=html.escape(_doc_href(out_dir)),
+    page.write_text(_PAGE.format(formula=html.escape(FORMULA), doc_link=_doc_link(out_dir),
                                  provenance=html.escape(_page_provenance(submissions)), body=body))  # fmt: skip
     return page
 
 
-def _doc_href(out_dir: Path) -> str:
-    """A relative link to docs/scoring.md when this is a source checkout, else its path in the repository."""
+def _doc_link(out_dir: Path) -> str:
+    """A relative link to docs/scoring.md in a source checkout; a wheel install has no docs folder to link to."""
     if SCORING_DOC.is_file():
-        return Path(os.path.relpath(SCORING_DOC, out_dir.resolve())).as_posix()
-    return "docs/scoring.md"
+        href = Path(os.path.relpath(SCORING_DOC, out_dir.resolve())).as_posix()
+        return f'See <a href="{html.escape(href)}">docs/scoring.md</a>.'
+    return "See docs/scoring.md in the arcgames source repository."
 
 
 def _page_provenance(submissions: Sequence[Submission]) -> str:
@@ -142,7 +164,7 @@ def _page_provenance(submissions: Sequence[Submission]) -> str:
     return "Baselines: per submission below; 'solver' marks solver counts, which are not human data."
 
 
-def _section(split: str, rows: list[tuple[int, Submission]], scores_png: str, curves_png: str) -> str:
+def _section(title: str, rows: list[tuple[int, Submission]], scores_png: str, curves_png: str) -> str:
     e = html.escape
     head = "".join(f"<th>{c}</th>" for c in ("rank", "name", "agent", "score (95% CI)", "IQM (95% CI)", "best run",
                                               "levels completed", "runs", "baseline", "submitted"))  # fmt: skip
@@ -158,9 +180,12 @@ def _section(split: str, rows: list[tuple[int, Submission]], scores_png: str, cu
             f"<td>{s.submitted_at:%Y-%m-%d %H:%M} UTC</td></tr>"
         )
     details = "\n".join(_games_details(rank, s) for rank, s in rows)
-    split_e = e(split)
-    return f"""<h2>{split_e} split</h2>
-<table class="leaderboard" id="leaderboard-{split_e}"><thead><tr>{head}</tr></thead><tbody>
+    split_e = e(title)
+    tier = rows[0][1].tier
+    return f"""<h2>{split_e}</h2>
+<p class="tier">{e(tier)}: {e(TIER_MEANING[tier])}.</p>
+<table class="leaderboard" data-tier="{e(tier)}" data-split="{e(rows[0][1].split)}">
+<thead><tr>{head}</tr></thead><tbody>
 {chr(10).join(lines)}
 </tbody></table>
 <figure><img src="{e(scores_png)}" alt="total score with 95% CI per submission, {split_e} split">
@@ -212,7 +237,7 @@ def _plot_scores(rows: list[tuple[int, Submission]], path: Path, split: str) -> 
     ax.set_ylabel("total score (0..1)")
     # Zoom to the data (early agents score ~0.01 of 1.0) but never past the 0..1 scale.
     ax.set_ylim(0, min(1.05, max(0.02, 1.15 * float((totals + high).max()))))
-    ax.set_title(f"{split} split: total score, 95% CI")
+    ax.set_title(f"{split}: total score, 95% CI")
     fig.savefig(path)
 
 
@@ -228,7 +253,7 @@ def _plot_efficiency(rows: list[tuple[int, Submission]], path: Path, split: str)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("level")
     ax.set_ylabel("baseline / actions")
-    ax.set_title(f"{split} split: efficiency by level")
+    ax.set_title(f"{split}: efficiency by level")
     legend = ax.legend(fontsize="small")
     for text in legend.get_texts():
         text.set_parse_math(False)
@@ -253,7 +278,7 @@ figure {{ margin: 1em 0; }} img {{ max-width: 100%; }}
 </head>
 <body>
 <h1>arcgames leaderboard</h1>
-<p class="formula">{formula} See <a href="{doc_href}">docs/scoring.md</a>.</p>
+<p class="formula">{formula} {doc_link}</p>
 <p class="provenance">{provenance}</p>
 {body}
 <p>Every submission was replay-verified and re-scored from its recordings when it was submitted.</p>

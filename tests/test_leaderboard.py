@@ -23,10 +23,11 @@ from rich.console import Console
 
 import arcgames
 import arcgames.leaderboard.submit as submit_module
-from arcgames.baselines import Baseline
+import arcgames.scoring as scoring_module
 from arcgames.cli import main
 from arcgames.evaluate import evaluate
 from arcgames.leaderboard.store import (
+    BoardRules,
     DuplicateSubmissionError,
     NewSubmission,
     RecordingRow,
@@ -45,6 +46,7 @@ SQL_NAME = "'; DROP TABLE submissions; --"
 SCRIPT_NAME = "<script>alert(1)</script>"
 IMG_NAME = "<img src=x onerror=\"document.title='pwned'\">"
 CHROMIUM = Path("/usr/bin/chromium")
+RUNS = BoardRules().runs_per_game  # a board made by the first submit has the default rules
 
 
 def _pin_split(split: str | None = None) -> list[str]:
@@ -55,6 +57,7 @@ def _pin_split(split: str | None = None) -> list[str]:
 def one_game_split(monkeypatch: pytest.MonkeyPatch) -> None:
     """Score submissions over one game: the real splits grow as games are added (each needs solver counts)."""
     monkeypatch.setattr(submit_module, "list_games", _pin_split)
+    monkeypatch.setattr(scoring_module, "list_games", _pin_split)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Real evaluation folders, made once; tests copy them before changing anything."""
     root = tmp_path_factory.mktemp("runs")
     for agent in ("random", "explorer"):
-        evaluate(agent, games=[GAME], runs=2, out=root / agent)
+        evaluate(agent, games=[GAME], runs=RUNS, out=root / agent)
     return {agent: root / agent for agent in ("random", "explorer")}
 
 
@@ -110,8 +113,9 @@ def test_submissions_are_ranked_by_their_verified_scores(runs: dict[str, Path], 
         assert sub.iqm == pytest.approx(report.iqm) and sub.best_run_total == pytest.approx(report.best_run_total)
         assert (sub.levels_completed, sub.total_levels) == (report.levels_completed, report.total_levels)
         assert sub.player == agent and sub.baseline_provenance == "solver" and sub.split == "public"
-        assert [g.game_id for g in sub.games] == [GAME] and sub.games[0].runs == 2
-        assert len(sub.recordings) == 2 and all(r.verified for r in sub.recordings)
+        assert [g.game_id for g in sub.games] == [GAME] and sub.games[0].runs == RUNS
+        assert len(sub.recordings) == RUNS and all(r.verified for r in sub.recordings)
+        assert sub.tier == "self-reported" and sub.baseline_version == 1
     board = ranked(load(db))
     assert [r for r, _ in board] == [1, 2]
     totals = [s.total for _, s in board]
@@ -121,7 +125,7 @@ def test_submissions_are_ranked_by_their_verified_scores(runs: dict[str, Path], 
     stored = {s.id: s for s in load(db)}
     assert stored[first.id] == first and stored[second.id] == second  # everything round-trips
     assert [row["rank"] for row in to_json(load(db))] == [1, 2]
-    assert row_counts(db) == {"submissions": 2, "game_scores": 2, "recordings": 4}
+    assert row_counts(db) == {"submissions": 2, "game_scores": 2, "recordings": 2 * RUNS}
 
 
 def test_tampered_recordings_are_rejected_with_the_reason_and_nothing_is_stored(
@@ -136,7 +140,7 @@ def test_tampered_recordings_are_rejected_with_the_reason_and_nothing_is_stored(
     step["action"] = "ACTION2" if step["action"] != "ACTION2" else "ACTION1"
     lines[1] = json.dumps(step, separators=(",", ":")) + "\n"  # edited in place, chain left as it was
     path.write_text("".join(lines))
-    with pytest.raises(SubmissionRejected, match=r"1 of 2 recordings failed verification") as err:
+    with pytest.raises(SubmissionRejected, match=rf"1 of {RUNS} recordings failed verification") as err:
         submit(naive, "tampered", db=db)
     assert f"{GAME}-r000.jsonl" in str(err.value) and "hash chain broken" in str(err.value)
     assert "nothing was stored" in str(err.value)
@@ -184,11 +188,38 @@ def test_duplicates_are_rejected_naming_the_earlier_submission(runs: dict[str, P
         shutil.copy(path, renamed / f"other-name-{i}.jsonl")  # same contents, other file names
     with pytest.raises(DuplicateSubmissionError, match=r"already submitted as #1 'first' on \d{4}-\d\d-\d\d"):
         submit(renamed, "second", db=db)
-    # One good run copied twice would count twice in the mean over runs.
-    padded = copy_run(runs, "explorer", tmp_path / "padded")
-    shutil.copy(padded / f"{GAME}-r000.jsonl", padded / f"{GAME}-r002.jsonl")
-    with pytest.raises(SubmissionRejected, match=f"{GAME}-r002.jsonl: identical to {GAME}-r000.jsonl"):
+    # The best run copied over the others, with the header's run index and seed changed to fit.
+    padded = copy_run(runs, "random", tmp_path / "padded")
+    best = f"{GAME}-r000.jsonl"
+
+    def as_run(index: int) -> Callable[[list[dict]], None]:
+        def edit(lines: list[dict]) -> None:
+            lines[0]["evaluation"]["run"], lines[0]["seed"] = index, index
+
+        return edit
+
+    for index in range(1, RUNS):
+        shutil.copy(padded / best, padded / f"{GAME}-r00{index}.jsonl")
+        rewrite(padded / f"{GAME}-r00{index}.jsonl", as_run(index))
+    with pytest.raises(SubmissionRejected, match=f"{GAME}-r001.jsonl: played exactly as {best}"):
         submit(padded, "padded", db=db)
+    # Byte-level changes do not make a new play: CRLF is refused, and whitespace inside lines is the same play.
+    spaced = tmp_path / "spaced"
+    spaced.mkdir()
+    for path in sorted(runs["explorer"].glob("*.jsonl")):
+        lines = path.read_text().splitlines(keepends=True)
+        (spaced / path.name).write_text(lines[0].replace('":', '": ') + "".join(lines[1:]))
+        rewrite(spaced / path.name, lambda lines: None)
+    with pytest.raises(DuplicateSubmissionError, match="already submitted as #1"):
+        submit(spaced, "respaced", db=db)
+    crlf = copy_run(runs, "explorer", tmp_path / "crlf")
+    (crlf / best).write_bytes((crlf / best).read_bytes().replace(b"\n", b"\r\n"))
+    with pytest.raises(SubmissionRejected, match="CRLF"):
+        submit(crlf, "crlf", db=db)
+    trailing = copy_run(runs, "explorer", tmp_path / "trailing")
+    (trailing / best).write_bytes((trailing / best).read_bytes() + b"  ")
+    with pytest.raises(SubmissionRejected, match="data after the end line"):
+        submit(trailing, "trailing", db=db)
     assert row_counts(db)["submissions"] == 1
 
 
@@ -204,8 +235,8 @@ def test_concurrent_submissions_are_stored_whole(runs: dict[str, Path], db: Path
         ids = sorted(f.result() for f in futures)
     assert ids == [1, 2]
     # Four threads with the same run, started together: one is stored, the others fail cleanly as duplicates.
-    dup_dir = tmp_path / "explorer-again"
-    evaluate("explorer", games=[GAME], runs=2, seed=10, out=dup_dir)
+    dup_dir = tmp_path / "seeded"
+    evaluate("fake_agents:SeededAgent", games=[GAME], runs=RUNS, out=dup_dir)
     barrier, outcomes = threading.Barrier(4), []
 
     def race(i: int) -> None:
@@ -229,19 +260,19 @@ def test_concurrent_submissions_are_stored_whole(runs: dict[str, Path], db: Path
             "SELECT s.id, (SELECT count(*) FROM game_scores g WHERE g.submission_id = s.id), "
             "(SELECT count(*) FROM recordings r WHERE r.submission_id = s.id) FROM submissions s ORDER BY s.id"
         ).fetchall()
-    assert per_submission == [(1, 1, 2), (2, 1, 2), (3, 1, 2)]  # no partial submission
+    assert per_submission == [(1, 1, RUNS), (2, 1, RUNS), (3, 1, RUNS)]  # no partial submission
 
 
 def test_a_failing_insert_leaves_no_partial_rows(runs: dict[str, Path], db: Path) -> None:
     sub = submit(runs["random"], "random", db=db)
     fields = sub.model_dump(exclude={"id"})
-    row = RecordingRow(file_name="same.jsonl", content_hash="x", game_id=GAME, score=0, levels_completed=0, actions=1,
-                       verified=True)  # fmt: skip
+    row = RecordingRow(file_name="same.jsonl", content_hash="x", play_hash="p", game_id=GAME, run=0, score=0,
+                       levels_completed=0, actions=1, level_actions=[], verified=True)  # fmt: skip
     # Two recordings with one file name violate the primary key after the submission row went in.
     broken = NewSubmission(**{**fields, "content_hash": "other", "recordings": [row, row]})
     with closing(connect(db)) as conn, pytest.raises(sqlite3.IntegrityError):
         insert_submission(conn, broken)
-    assert row_counts(db) == {"submissions": 1, "game_scores": 1, "recordings": 2}
+    assert row_counts(db) == {"submissions": 1, "game_scores": 1, "recordings": RUNS}
 
 
 def test_hostile_names_are_stored_verbatim_and_escaped_everywhere(
@@ -273,25 +304,30 @@ def test_bad_names_are_refused_before_anything_is_stored(runs: dict[str, Path], 
     assert submit(runs["random"], "x" * 80, db=db).name == "x" * 80
 
 
-def test_stale_or_short_baselines_are_refused_with_the_fix(
-    runs: dict[str, Path], db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_board_scores_against_its_own_baselines_never_a_file(
+    runs: dict[str, Path], db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    stale = tmp_path / "human.json"
-    stale.write_text(json.dumps({"provenance": "human", "built_at": datetime.now(UTC).isoformat(), "games": {
-        GAME: {"game_version": "0000000000000000", "players": 3, "levels": []}}}))  # fmt: skip
-    with pytest.raises(SubmissionRejected, match=r"cannot score game ujzd: .* version 0000000000000000, but version"):
-        submit(runs["explorer"], "explorer", baselines_file=stale, db=db)
+    generous = tmp_path / "human.json"  # a hand-written "human" file with huge counts: it once raised a total 5x
+    generous.write_text(json.dumps({"provenance": "human", "built_at": datetime.now(UTC).isoformat(), "games": {
+        GAME: {"game_version": arcgames.get_game(GAME).version, "players": 9,
+               "levels": [{"count": 999, "completers": 9, "status": "ok"}] * 5}}}))  # fmt: skip
+    code = main(["submit", str(runs["explorer"]), "--name", "x", "--db", str(db), "--baselines", str(generous)])
+    assert code == 2 and "its own baselines, never a submitter's file" in flat(capsys.readouterr().err)
+    assert not db.exists()
+    sub = submit(runs["explorer"], "explorer", db=db)
+    assert sub.baseline_provenance == "solver" and sub.total == pytest.approx(score_directory(runs["explorer"]).total)
 
-    real = submit_module.baseline_for
 
-    def short(game_id: str, human_file: Path | None = None) -> Baseline:
-        baseline = real(game_id, human_file)
-        return baseline.model_copy(update={"levels": baseline.levels[:-1]})
-
-    monkeypatch.setattr(submit_module, "baseline_for", short)
-    with pytest.raises(SubmissionRejected, match=r"covers 4 levels but the game has 5; run `arcgames solve"):
+def test_baselines_for_another_game_version_are_refused_with_the_fix(runs: dict[str, Path], db: Path) -> None:
+    submit(runs["random"], "random", db=db)
+    with sqlite3.connect(db) as conn:
+        (content,) = conn.execute("SELECT content FROM baseline_sets").fetchone()
+        stale = json.loads(content)
+        stale[GAME]["game_version"] = "0" * 16
+        conn.execute("UPDATE baseline_sets SET content = ?", (json.dumps(stale),))
+    with pytest.raises(SubmissionRejected, match=r"(?s)leaderboard baselines --update.*ujzd: .*another version"):
         submit(runs["explorer"], "explorer", db=db)
-    assert row_counts(db)["submissions"] == 0
+    assert row_counts(db)["submissions"] == 1
 
 
 def test_empty_missing_and_unfinished_run_folders(runs: dict[str, Path], db: Path, tmp_path: Path) -> None:
@@ -363,7 +399,8 @@ def test_html_page_with_plots(runs: dict[str, Path], db: Path, tmp_path: Path) -
     assert text.index(f">{order[0]}<") < text.index(f">{order[1]}<")
     assert SOLVER_LABEL in text and "min(1.15, (baseline actions / agent actions)²)" in text
     assert 'scoring.md">docs/scoring.md</a>' in text
-    for png in ("scores-public.png", "efficiency-public.png"):
+    assert "self-reported · public split" in text and "nothing proves how they were chosen" in text
+    for png in ("scores-1.png", "efficiency-1.png"):
         assert f'src="{png}"' in text
         with Image.open(page.parent / png) as image:
             assert image.format == "PNG" and image.width > 300
@@ -376,7 +413,7 @@ def test_cli_submit_and_leaderboard(
 ) -> None:
     assert main(["submit", str(runs["explorer"]), "--name", "[bold]explorer[/]", "--db", str(db), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["rank"] == 1 and out["name"] == "[bold]explorer[/]" and len(out["recordings"]) == 2
+    assert out["rank"] == 1 and out["name"] == "[bold]explorer[/]" and len(out["recordings"]) == RUNS
     assert main(["submit", str(runs["random"]), "--name", "random", "--db", str(db)]) == 0
     assert "submitted #2 random" in capsys.readouterr().out
     # A duplicate: exit 2, and the quoted name "[/]" is printed, not parsed as rich markup.
@@ -387,6 +424,7 @@ def test_cli_submit_and_leaderboard(
     assert main(["leaderboard", "--db", str(db), "--json", "--html", str(tmp_path / "site")]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["rank"] for r in rows] == [1, 2] and {r["baseline_label"] for r in rows} == {SOLVER_LABEL}
+    assert {r["tier"] for r in rows} == {"self-reported"}
     assert (tmp_path / "site" / "index.html").is_file()
     assert main(["leaderboard", "--db", str(db)]) == 0
     assert "[bold]" in capsys.readouterr().out  # shown literally, not as markup

@@ -77,6 +77,11 @@ def play(out: Path, actions: list[Action], player: str = "agent-x", kind: str = 
     return env.recordings[-1]
 
 
+def played_game(report):
+    (game,) = [g for g in report.games if g.runs]
+    return game
+
+
 def solution(level: int) -> list[Action]:
     return list(solve(arcgames.get_game(GAME), level).actions)
 
@@ -86,9 +91,12 @@ def test_score_from_recordings_counts_reset_and_undo(tmp_path: Path) -> None:
     wasted = [Action.ACTION1, Action.UNDO, Action.RESET]
     play(tmp_path, wasted + solution(0) + solution(1))
     report = score_directory(tmp_path)
-    (game,) = report.games
+    game = played_game(report)
     expected = run_score([counts[0] + 3, counts[1]], counts)
-    assert game.score == pytest.approx(expected) and report.total == pytest.approx(expected)
+    split = arcgames.list_games(arcgames.get_game(GAME).split)
+    assert report.over == f"all {len(split)} games of the {arcgames.get_game(GAME).split} split"
+    assert [g.game_id for g in report.games] == split  # as the leaderboard scores: unplayed games count 0
+    assert game.score == pytest.approx(expected) and report.total == pytest.approx(expected / len(split))
     assert game.runs[0].efficiency == pytest.approx([counts[0] / (counts[0] + 3), 1.0])
     assert report.levels_completed == 2 and game.baseline.provenance == "solver"
 
@@ -107,7 +115,7 @@ def test_mean_over_runs_is_the_headline_and_best_run_is_reported(tmp_path: Path)
     play(tmp_path, solution(0))
     play(tmp_path, [Action.ACTION1] * 4)
     report = score_directory(tmp_path)
-    (game,) = report.games
+    game = played_game(report)
     best = run_score([solver_counts(GAME)[0]], solver_counts(GAME))
     assert game.best_run_score == pytest.approx(best)
     assert game.score == pytest.approx(best / 2)
@@ -121,7 +129,7 @@ def test_tampered_recordings_are_not_scored(tmp_path: Path) -> None:
     lines[-1] = lines[-1].replace('"levels_completed":1', '"levels_completed":5')
     path.write_text("".join(lines))
     report = score_directory(tmp_path)
-    assert report.total == 0 and report.games == [] and "end line claims" in report.rejected[0]
+    assert report.total == 0 and not any(g.runs for g in report.games) and "end line claims" in report.rejected[0]
 
 
 def test_empty_or_missing_run_dir(tmp_path: Path) -> None:
