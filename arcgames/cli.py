@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,13 +21,14 @@ from arcgames.env import make
 from arcgames.evaluate import EvaluationInterrupted
 from arcgames.game import GameDefinitionError
 from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
+from arcgames.remote import RemoteError
 from arcgames.render import frame_to_rich, frame_to_text
 
 console = Console()
 errors = Console(stderr=True)
 
 # Errors a user can cause and fix; anything else is a bug and keeps its traceback.
-USER_ERRORS = (UnknownGameError, GameDefinitionError, InvalidActionError, ValueError, TypeError, OSError)
+USER_ERRORS = (UnknownGameError, GameDefinitionError, InvalidActionError, ValueError, TypeError, OSError, RemoteError)
 
 
 def _print_json(data: object) -> None:
@@ -168,10 +170,13 @@ def _llm_kwargs(args: argparse.Namespace) -> dict[str, str]:
 def cmd_eval(args: argparse.Namespace) -> int:
     from arcgames.evaluate import evaluate
 
+    if args.remote and args.games != "public":
+        raise ValueError("--remote plays the host's games; drop --games")
     result = evaluate(
         args.agent, games=args.games, runs=args.runs, seed=args.seed, out=args.out, budget_factor=args.budget_factor,
         max_actions=args.max_actions, workers=args.workers, console=errors, executor=args.executor,
-        ray_address=args.ray_address, agent_kwargs=_llm_kwargs(args),
+        ray_address=args.ray_address, agent_kwargs=_llm_kwargs(args), remote=args.remote,
+        api_key=args.api_key or os.environ.get("ARC_API_KEY"),
     )  # fmt: skip
     if args.json:
         _print_json(result.model_dump(mode="json"))
@@ -183,10 +188,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ends = ", ".join(sorted({r.end for r in runs}))
         levels = sum(r.levels_completed for r in runs) / len(runs)
         actions = sum(r.actions for r in runs) / len(runs)
-        table.add_row(game_id, str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}", ends,
-                      "yes" if all(r.verified for r in runs) else "[red]NO[/]")  # fmt: skip
+        verified = "by the host" if runs[0].hosted else "yes" if all(r.verified for r in runs) else "[red]NO[/]"
+        table.add_row(Text(game_id), str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}",
+                      Text(ends), verified)  # fmt: skip
     console.print(table)
-    return 0 if all(r.verified for r in result.runs) else 1
+    if result.scorecard is not None:
+        score = result.scorecard.get("score")
+        shown = f"{score:.2f}" if isinstance(score, int | float) else "not shown"
+        console.print(Text(f"host scorecard {result.scorecard.get('card_id')}: score {shown} (0..100); the host's "
+                           "recordings of it are what a leaderboard ranks; saved to "
+                           f"{result.out_dir / 'scorecard.json'}"))  # fmt: skip
+    return 0 if all(r.verified or r.hosted for r in result.runs) else 1
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -585,14 +597,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     out = args.out or data_dir() / "served"
     game_ids = _pack_or_selected_games(args)
-    config = ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines)
+    competition = _competition(args)
+    config = ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines,
+                          competition=competition)  # fmt: skip
 
     def announce(url: str) -> None:  # plain print: scripts read the URL from this line
         key = "X-API-Key required" if args.api_key else "keyless: clients get keys from /api/games/anonkey"
+        if competition is not None:
+            key = f"competition: {len(competition.participants)} participants, {competition.runs} runs per game"
         print(f"arcgames serve: {len(game_ids)} games at {url} ({key}); recordings in {out}", flush=True)
 
     serve(config, host=args.host, port=args.port, announce=announce)
     return 0
+
+
+def _competition(args: argparse.Namespace):  # -> Competition | None (the serve extra is imported by the caller)
+    from arcgames.hosting import fingerprint, load_or_create_host_key, public_pem
+    from arcgames.paths import data_dir
+    from arcgames.server.competition import Competition, load_participants
+
+    if not args.competition:
+        if args.participants:
+            raise ValueError("--participants needs --competition")
+        return None
+    if not args.participants:
+        raise ValueError("--competition needs --participants FILE: the participants' names, kinds and keys")
+    if args.api_key:
+        raise ValueError("--competition admits the --participants keys; drop --api-key")
+    if args.runs < 1 or args.budget_factor <= 0:
+        raise ValueError(f"--runs must be at least 1 and --budget-factor above 0: {args.runs}, {args.budget_factor}")
+    key_path = args.host_key or data_dir() / "host-key.pem"
+    key = load_or_create_host_key(key_path)
+    public = key_path.with_suffix(".pub")
+    public.write_text(public_pem(key))
+    errors.print(Text(f"host key {fingerprint(public_pem(key))[:16]}…: give {public} to leaderboards "
+                      "(`arcgames leaderboard trust-host`)"))  # fmt: skip
+    return Competition(participants=load_participants(args.participants), host_key=key_path, runs=args.runs,
+                       budget_factor=args.budget_factor)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -639,6 +680,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ray-address", help="Ray cluster address for --executor ray (default: start Ray locally)")
     p.add_argument("--model", help="--agent llm: the model name the server knows (default gpt-4o-mini)")
     p.add_argument("--base-url", help="--agent llm: an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    p.add_argument("--remote", metavar="URL", help="play the games of an `arcgames serve` host, which records them")
+    p.add_argument("--api-key", help="--remote: the host's key for you (default: $ARC_API_KEY)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_eval)
 
@@ -730,6 +773,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="recordings folder (default: served/ in the data folder)")
     p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default: --pack games, else all)")
     p.add_argument("--baselines", type=Path, help="human baseline file (default: solver counts, labelled solver)")
+    p.add_argument("--competition", action="store_true",
+                   help="host a signed evaluation: participant keys, fixed runs and budgets, no baselines")  # fmt: skip
+    p.add_argument("--participants", type=Path, help="--competition: JSON file of participants (name, key, kind)")
+    p.add_argument("--runs", type=int, default=3, help="--competition: runs of each game per scorecard (default 3)")
+    p.add_argument("--budget-factor", type=float, default=5.0, help="--competition: level budget, x baseline (5)")
+    p.add_argument("--host-key", type=Path, help="--competition: the host's signing key (default: data folder)")
     p.set_defaults(func=cmd_serve)
 
     p = command("demo", help="the tour: random and explorer agents play, are scored and ranked on a leaderboard")

@@ -21,6 +21,7 @@ only hosted runs on private games measure generalisation (docs/evaluation.md).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import threading
@@ -57,6 +58,15 @@ class EvaluationInterrupted(RuntimeError):
     """A worker process died; finished runs are kept and the same call resumes the rest."""
 
 
+class RemoteTarget(BaseModel):
+    """Where a remote run plays: a host's URL, the key, the scorecard and the host's id of the game."""
+
+    url: str
+    api_key: str | None
+    card_id: str
+    game_id: str
+
+
 class RunSpec(BaseModel):
     """Everything a worker needs to play one run (picklable, no live objects)."""
 
@@ -73,6 +83,7 @@ class RunSpec(BaseModel):
     # The caller's environment (API keys, $ARCGAMES_PACKS): a fork-server worker inherits the server's,
     # frozen when it started. None: keep the worker's own (Ray workers on other machines).
     environ: dict[str, str] | None = None
+    remote: RemoteTarget | None = None  # a host's game: the host records the run, nothing is written here
 
     @property
     def path(self) -> Path:
@@ -97,12 +108,14 @@ class RunResult(BaseModel):
     level_actions: list[int]  # actions spent on each completed level
     end: str  # win, budget, crash, ... or "interrupted"
     detail: str | None = None  # why a run crashed, or why verification failed
+    hosted: bool = False  # played on a remote host, which recorded it (verified there, not here)
 
 
 class EvalResult(BaseModel):
     agent: str
     out_dir: Path
     runs: list[RunResult]
+    scorecard: dict[str, Any] | None = None  # remote evaluations: the host's final scorecard
 
     def by_game(self) -> dict[str, list[RunResult]]:
         games: dict[str, list[RunResult]] = {}
@@ -128,6 +141,8 @@ def resolve_games(games: str | Sequence[str]) -> list[str]:
 
 def play_run(spec: RunSpec) -> RunResult:
     """Play one run and return its result as read back from the verified recording."""
+    if spec.remote is not None:
+        return play_remote_run(spec)
     if spec.environ is not None and spec.environ != os.environ:
         os.environ.clear()
         os.environ.update(spec.environ)
@@ -154,10 +169,54 @@ def play_run(spec: RunSpec) -> RunResult:
     return read_result(spec.path, get_game(spec.game_id).num_levels)
 
 
-def _play(env: RecordTrajectory, agent: Any, frame: Any, info: dict[str, Any], budgets: list[int], run_id: str) -> None:
+def play_remote_run(spec: RunSpec) -> RunResult:
+    """Play one run on a remote host; the result is what the host answered (it holds the recording)."""
+    from arcgames.remote import RemoteError, RemoteGame, RemoteHost
+
+    target = spec.remote
+    host = RemoteHost(target.url, target.api_key)
+    env = RemoteGame(host, target.card_id, target.game_id)
+    agent = make_agent(spec.agent, spec.seed, spec.agent_kwargs)
+    run_id = opaque_run_id()
+    try:
+        frame, info = env.reset()
+        agent.reset(GameInfo(game_id=run_id, num_levels=info["num_levels"],
+                             available_actions=info["available_actions"]))  # fmt: skip
+        _play(env, agent, frame, info, [], run_id)
+    except RemoteError as err:
+        env.finish("crash", f"host: {err}")
+    except AgentBudgetExceeded as err:
+        env.finish("budget", f"agent budget: {err}")
+    except Exception as err:
+        env.finish("crash", f"agent raised {type(err).__name__}: {err}")
+    finally:
+        host.close()
+    info = getattr(env, "info", {"levels_completed": 0, "num_levels": 0, "state": "NOT_FINISHED"})
+    end, detail = env.end or ("win", None)
+    result = RunResult(
+        game_id=spec.game_id, run=spec.run, path=spec.path.with_suffix(".remote.json"), verified=False,
+        levels_completed=info["levels_completed"], num_levels=info["num_levels"], actions=env.action_count,
+        level_actions=[], end=end, detail=detail or f"recorded by the host at {target.url} (guid {env.guid})",
+        hosted=True,
+    )  # fmt: skip
+    result.path.write_text(result.model_dump_json(indent=1) + "\n")
+    return result
+
+
+def _play(env: Any, agent: Any, frame: Any, info: dict[str, Any], budgets: list[int], run_id: str) -> None:
+    """Play until WIN, the budget or an invalid action; ``env`` is a recorded local env or a RemoteGame."""
+    from arcgames.remote import RunEnded
+
+    try:
+        _play_steps(env, agent, frame, info, budgets, run_id)
+    except RunEnded as err:  # the host ended the run (its budgets, its run count)
+        env.finish(err.reason, detail=err.detail)
+
+
+def _play_steps(env: Any, agent: Any, frame: Any, info: dict[str, Any], budgets: list[int], run_id: str) -> None:
     observe = getattr(agent, "observe", None)
     while True:
-        if info["level_action_count"] >= budgets[info["level"]]:
+        if info["level"] < len(budgets) and info["level_action_count"] >= budgets[info["level"]]:
             env.finish("budget", detail=f"level {info['level'] + 1} budget of {budgets[info['level']]} actions spent")
             return
         action = agent.act(frame, agent_view(info, run_id))
@@ -209,6 +268,8 @@ def evaluate(
     console: Console | None = None,
     executor: str = "process",
     ray_address: str | None = None,
+    remote: str | None = None,
+    api_key: str | None = None,
 ) -> EvalResult:
     """Evaluate an agent (built-in name or ``package.module:Class``) on games, recording every run.
 
@@ -219,7 +280,9 @@ def evaluate(
     folder holding another evaluation's runs is refused. Every run plays in a fresh
     process; ``workers`` of them at a time. ``executor="ray"`` runs them as Ray tasks
     instead (``ray_address`` joins a cluster; needs the ``arcgames[ray]`` extra), one
-    task per worker process, writing the same recordings.
+    task per worker process, writing the same recordings. ``remote`` plays the games of
+    the host at that URL instead (``arcgames serve``; ``api_key`` is its key), on one
+    scorecard: the host records and scores every run, and its final scorecard is returned.
     """
     if executor not in ("process", "ray"):
         raise ValueError(f"unknown executor {executor!r}; use 'process' or 'ray'")
@@ -227,6 +290,8 @@ def evaluate(
     if runs < 1 or workers < 1:
         raise ValueError(f"runs and workers must be at least 1, got runs={runs}, workers={workers}")
     out_dir = _writable_folder(Path(out))
+    if remote is not None:
+        return _evaluate_remote(agent, remote, api_key, runs, seed, out_dir, workers, agent_kwargs or {}, console)
     selection = games if isinstance(games, str) else ",".join(games)
     environ = None if executor == "ray" else dict(os.environ)
     specs = []
@@ -244,6 +309,45 @@ def evaluate(
     run_all = _run_all_ray if executor == "ray" else _run_all
     results = done + run_all(todo, workers, console or Console(stderr=True), already=len(done), address=ray_address)
     return EvalResult(agent=agent, out_dir=out_dir, runs=sorted(results, key=lambda r: (r.game_id, r.run)))
+
+
+def _evaluate_remote(
+    agent: str,
+    url: str,
+    api_key: str | None,
+    runs: int,
+    seed: int,
+    out_dir: Path,
+    workers: int,
+    agent_kwargs: dict[str, Any],
+    console: Console | None,
+) -> EvalResult:
+    """Every game of a host, ``runs`` times each (the host's own count in a competition), on one scorecard."""
+    from arcgames.remote import RemoteHost, hosted_games, open_card
+
+    if any(out_dir.glob("*.remote.json")):
+        raise ValueError(f"--out {out_dir} holds an earlier remote evaluation; a host's scorecard cannot be "
+                         "resumed from here: use a new --out folder")  # fmt: skip
+    host = RemoteHost(url, api_key)
+    try:
+        games, host_runs = hosted_games(host)
+        runs = host_runs or runs
+        card_id = open_card(host, ["agent"])
+        specs = [
+            RunSpec(game_id=game_id, run=run, seed=seed + run, agent=agent, agent_kwargs=agent_kwargs, budgets=[],
+                    out_dir=out_dir, games="remote", runs=runs, budget_factor=0.0, environ=dict(os.environ),
+                    remote=RemoteTarget(url=url, api_key=api_key, card_id=card_id, game_id=game_id))
+            for game_id in games for run in range(runs)
+        ]  # fmt: skip
+        try:
+            results = _run_all(specs, workers, console or Console(stderr=True), already=0, address=None)
+        finally:
+            scorecard = host.request("POST", "/api/scorecard/close", {"card_id": card_id})
+    finally:
+        host.close()
+    (out_dir / "scorecard.json").write_text(json.dumps(scorecard, indent=1) + "\n")
+    ordered = sorted(results, key=lambda r: (r.game_id, r.run))
+    return EvalResult(agent=agent, out_dir=out_dir, runs=ordered, scorecard=scorecard)
 
 
 def _writable_folder(out_dir: Path) -> Path:

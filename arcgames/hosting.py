@@ -148,7 +148,9 @@ def read_signed_manifest(card_dir: Path, trusted: Callable[[str], TrustedHost | 
     """The manifest of ``card_dir`` after checking its signature with a trusted host's key; ValueError otherwise."""
     data = read_regular_file(card_dir / MANIFEST_FILE, MAX_MANIFEST_BYTES, "manifest")
     try:
-        signature = base64.b64decode(read_regular_file(card_dir / SIGNATURE_FILE, 1024, "signature"), validate=True)
+        signature = base64.b64decode(
+            read_regular_file(card_dir / SIGNATURE_FILE, 1024, "signature").strip(), validate=True
+        )
     except ValueError as err:
         raise ValueError(f"no valid {SIGNATURE_FILE} beside the manifest ({err})") from None
     try:

@@ -9,7 +9,7 @@ import hmac
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from arcgames.game import ENGINE_VERSION
+from arcgames.server.competition import Competition
 from arcgames.server.games import Catalogue, HostedGame, UnknownHostedGame
 from arcgames.server.limits import BodyLimit
 from arcgames.server.models import (
@@ -52,12 +53,20 @@ class ServerConfig:
     baselines_file: Path | None = None  # human baselines; solver counts (labelled) otherwise
     max_cards: int = 1000
     max_sessions: int = 1000
+    competition: Competition | None = None  # competition mode (docs/evaluation.md): participants' keys only
 
 
 def create_app(config: ServerConfig) -> FastAPI:
     """Build the app for ``config`` (uvicorn serves it; tests call it in-process)."""
     catalogue = Catalogue(config.game_ids, config.baselines_file)
-    store = Store(config.out_dir, config.max_cards, config.max_sessions)
+    competition = config.competition
+    if competition is not None:
+        unscored = [hosted.game.id for hosted in catalogue if hosted.baseline is None]
+        if unscored:
+            raise ValueError(f"games {', '.join(unscored)} have no baseline counts, so no budgets; run "
+                             "`arcgames solve --write-counts --pack DIR` before hosting a competition")  # fmt: skip
+        competition = replace(competition, games={hosted.game.id: hosted.game.version for hosted in catalogue})
+    store = Store(config.out_dir, config.max_cards, config.max_sessions, competition)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -74,7 +83,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.store, app.state.catalogue = store, catalogue
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     _add_error_handlers(app)
-    key_of = _key_checker(config.api_key)
+    key_of = _key_checker(config.api_key, competition)
     Key = Annotated[str, Depends(key_of)]
 
     @app.get("/api/healthcheck", response_class=PlainTextResponse, tags=["meta"])
@@ -83,18 +92,25 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.get("/api/games", response_model=list[GameInfo], responses=ERRORS, tags=["games"])
     def list_games(key: Key) -> list[dict[str, object]]:
-        return [hosted.metadata(catalogue.listed_at) for hosted in catalogue]
+        return [hosted.metadata(catalogue.listed_at, competition is not None) for hosted in catalogue]
+
+    @app.get("/api/competition", responses=ERRORS, tags=["games"])
+    def competition_rules(key: Key) -> dict[str, object]:
+        """Competition mode only: the runs each game allows on a scorecard, and the games (arcgames extension)."""
+        if competition is None:
+            raise not_found("this server runs no competition")
+        return {"runs": competition.runs, "games": [hosted.full_id for hosted in catalogue]}
 
     @app.get("/api/games/anonkey", response_model=ApiKey, responses=ERRORS, tags=["games"])
     def anonymous_key() -> dict[str, str]:
         """A fresh key for keyless clients (the official client asks for one when it has no key)."""
-        if config.api_key is not None:
+        if config.api_key is not None or competition is not None:
             raise ApiError(403, "AUTH_ERROR", "this server needs an API key: pass arc_api_key= or set ARC_API_KEY")
         return {"api_key": str(uuid.uuid4())}
 
     @app.get("/api/games/{game_id}", response_model=GameInfo, responses=ERRORS, tags=["games"])
     def game_info(game_id: str, key: Key) -> dict[str, object]:
-        return _resolve(catalogue, game_id).metadata(catalogue.listed_at)
+        return _resolve(catalogue, game_id).metadata(catalogue.listed_at, competition is not None)
 
     @app.post("/api/scorecard/open", response_model=CardId, responses=ERRORS, tags=["scorecards"])
     def open_scorecard(key: Key, body: Annotated[OpenScorecard | None, Body()] = None) -> dict[str, str]:
@@ -109,11 +125,11 @@ def create_app(config: ServerConfig) -> FastAPI:
     def close_scorecard(body: CloseScorecard, key: Key) -> dict[str, Any]:
         """Final scores; the card's games end and their recordings are closed."""
         card = store.close_card(body.card_id, key)
-        return scorecard_json(card)
+        return scorecard_json(card, competition is not None)
 
     @app.get("/api/scorecard/{card_id}", responses=ERRORS, tags=["scorecards"])
     def get_scorecard(card_id: str, key: Key) -> dict[str, Any]:
-        return scorecard_json(store.card(card_id, key))
+        return scorecard_json(store.card(card_id, key), competition is not None)
 
     @app.get("/api/scorecard/{card_id}/{game_id}", responses=ERRORS, tags=["scorecards"])
     def get_game_counters(card_id: str, game_id: str, key: Key) -> dict[str, Any]:
@@ -210,9 +226,17 @@ def _frame(session: Session, action_id: int, data: dict[str, Any], reasoning: An
     return JSONResponse(body)
 
 
-def _key_checker(api_key: str | None) -> Callable[..., str]:
+def _key_checker(api_key: str | None, competition: Competition | None) -> Callable[..., str]:
     def key_of(x_api_key: Annotated[str | None, Header(alias="X-API-Key", max_length=256)] = None) -> str:
         """The caller's key. Header names are case-insensitive, so X-Api-Key matches too."""
+        if competition is not None:
+            given = (x_api_key or "").encode()
+            for key in competition.by_key:  # compare with every key: the time taken tells nothing
+                if hmac.compare_digest(given, key.encode()):
+                    return key
+            raise ApiError(
+                401, "AUTH_ERROR", "missing or unknown X-API-Key: a competition admits its participants' keys"
+            )
         if api_key is None:
             return x_api_key or ANONYMOUS_KEY
         if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), api_key.encode()):

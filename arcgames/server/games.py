@@ -45,17 +45,23 @@ class HostedGame:
     def tags(self) -> list[str]:
         return [self.game.split]
 
-    def metadata(self, listed_at: datetime) -> dict[str, object]:
+    def budgets(self, factor: float) -> list[int]:
+        """Each level's action budget in a competition: ``factor`` x its baseline count."""
+        if self.baseline is None:
+            raise StaleBaselineError(f"game {self.game.id} has no baseline counts; run `arcgames solve --write-counts`")
+        return [max(1, round(factor * n)) for n in self.baseline.counts]
+
+    def metadata(self, listed_at: datetime, competition: bool = False) -> dict[str, object]:
         """The public description, as ``GET /api/games`` returns it.
 
         No title, card or baseline counts: agents see opaque ids only (DESIGN.md),
-        so ``title`` and ``class_name`` are derived from the id.
+        so ``title`` and ``class_name`` are derived from the id; a competition lists no split tags either.
         """
         return {
             "game_id": self.full_id,
             "title": self.game.id.upper(),
             "default_fps": DEFAULT_FPS,
-            "tags": self.tags,
+            "tags": [] if competition else self.tags,
             "date_downloaded": listed_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "class_name": self.game.id.capitalize(),
         }

@@ -122,8 +122,31 @@ def tag_scores(games: list[GamePlays]) -> list[dict[str, Any]]:
     return out
 
 
-def scorecard_json(card: Card) -> dict[str, Any]:
-    """``GET /api/scorecard/<card>`` and the reply to close."""
+SCORE_FIELDS = ("score",)
+BASELINE_FIELDS = ("level_scores", "level_baseline_actions", "level_baseline_sources", "baseline_provenance", "message")
+
+
+def redacted(body: dict[str, Any], show_scores: bool) -> dict[str, Any]:
+    """A competition's scorecard: counts of the client's own play; scores only once the card is closed.
+
+    Per-level scores and baseline counts are never shown: a level's score and its action count give
+    its baseline (score = (baseline / actions)^2), which would tell a client the optimum to aim for.
+    """
+    hidden = BASELINE_FIELDS + (() if show_scores else SCORE_FIELDS)
+    if isinstance(body, dict):
+        return {k: redacted(v, show_scores) for k, v in body.items() if k not in hidden and k != "tags_scores"}
+    if isinstance(body, list):
+        return [redacted(v, show_scores) for v in body]
+    return body
+
+
+def scorecard_json(card: Card, competition: bool = False) -> dict[str, Any]:
+    """``GET /api/scorecard/<card>`` and the reply to close (redacted in a competition)."""
+    body = _scorecard(card)
+    return redacted(body, show_scores=card.closed) if competition else body
+
+
+def _scorecard(card: Card) -> dict[str, Any]:
     games = snapshot(card)
     environments = [environment_entry(plays) for plays in games]
     body: dict[str, Any] = {"card_id": card.card_id, "tags": card.tags}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ import numpy as np
 from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine, GameState
 from arcgames.env import make
-from arcgames.recording import RecordingError
+from arcgames.recording import EvalSettings, RecordingError
+from arcgames.server.competition import Competition, Participant, sign_card
 from arcgames.server.games import HostedGame
 from arcgames.wrappers import RecordTrajectory
 
@@ -52,6 +54,8 @@ class Run:
     state: GameState = GameState.NOT_FINISHED
     level_actions: list[int] = field(default_factory=list)  # actions spent on each completed level
     current_level_actions: int = 0  # actions so far on the level being played
+    index: int = 0  # competitions: which of the game's runs on its card this is (0-based)
+    budget_spent: bool = False  # competitions: a level's budget ran out and the run ended
 
 
 @dataclass
@@ -62,10 +66,17 @@ class Card:
     source_url: str | None
     opaque: Any  # any JSON value the client attached; None when not given
     sessions: dict[str, Session] = field(default_factory=dict)  # guid -> session, in start order
+    participant: Participant | None = None  # competitions: whose key opened the card
+    plays: dict[str, int] = field(default_factory=dict)  # competitions: runs started per game
+    opened_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    closed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # guards plays
 
     @property
     def player(self) -> str:
-        """Who the recordings name: the source URL, else the card's own tags, else "api"."""
+        """Who the recordings name: the participant, else the source URL, else the card's own tags, else "api"."""
+        if self.participant is not None:
+            return self.participant.name
         if self.source_url:
             return self.source_url
         own = [tag for tag in self.tags if tag not in GENERIC_TAGS]
@@ -73,15 +84,17 @@ class Card:
 
     @property
     def player_kind(self) -> str:
+        if self.participant is not None:  # the host decides who is human, never the client's tags
+            return self.participant.kind
         return "human" if "human" in self.tags else "agent"
 
 
 class Session:
     """One game on a card, addressed by guid; plays are recorded under ``out_dir``."""
 
-    def __init__(self, card: Card, hosted: HostedGame, out_dir: Path) -> None:
+    def __init__(self, card: Card, hosted: HostedGame, out_dir: Path, competition: Competition | None = None) -> None:
         self.guid = str(uuid.uuid4())
-        self.card, self.hosted, self.out_dir = card, hosted, out_dir
+        self.card, self.hosted, self.out_dir, self.competition = card, hosted, out_dir, competition
         self.lock = threading.Lock()
         self.runs: list[Run] = []
         self.env: RecordTrajectory | None = None
@@ -99,17 +112,32 @@ class Session:
         return self.runs[-1]
 
     def _start_run(self) -> None:
+        index, settings = 0, None
+        if self.competition is not None:
+            with self.card.lock:
+                index = self.card.plays.get(self.hosted.game.id, 0)
+                if index >= self.competition.runs:
+                    raise ApiError(409, "RUNS_SPENT", f"all {self.competition.runs} runs of game "
+                                   f"{self.hosted.full_id} were played on this scorecard; close it with "
+                                   "POST /api/scorecard/close")  # fmt: skip
+                self.card.plays[self.hosted.game.id] = index + 1
+            settings = EvalSettings(
+                agent=self.card.player, agent_kwargs_hash="hosted", games="hosted", runs=self.competition.runs,
+                run=index, budget_factor=self.competition.budget_factor,
+                budgets=self.hosted.budgets(self.competition.budget_factor),
+            )  # fmt: skip
         if self.env is not None:
             self.env.close()  # ends the previous recording ("quit" unless it already ended with "win")
         path = self.out_dir / self.card.card_id / f"{self.hosted.game.id}-{self.guid}-p{len(self.runs) + 1}.jsonl"
         env = RecordTrajectory(
             make(self.hosted.game.id), path=path, player=self.card.player, player_kind=self.card.player_kind,
             config={"card_id": self.card.card_id, "tags": self.card.tags, "source_url": self.card.source_url},
-            mode="serve",
+            mode="serve", evaluation=settings,
+            first_play=(index == 0) if self.competition is not None and self.card.player_kind == "human" else None,
         )  # fmt: skip
         env.reset(seed=0)  # engines are deterministic; the seed is recorded for replay
         self.env = env
-        self.runs.append(Run(guid=self.guid, recording=path))
+        self.runs.append(Run(guid=self.guid, recording=path, index=index))
         self.pristine = True
 
     def reset(self) -> None:
@@ -118,6 +146,8 @@ class Session:
         At a level's untouched start RESET is answered with the current frame and not
         counted, so a double RESET never restarts the game (the toolkit's surprise).
         """
+        if self.run.budget_spent:
+            raise ApiError(409, "BUDGET_SPENT", self._spent())
         if self.engine.game_state == GameState.WIN:
             self._start_run()
         elif not self.pristine:
@@ -127,6 +157,8 @@ class Session:
 
     def act(self, action: Action) -> None:
         """Apply ACTION1..7; raises ApiError when the play cannot take it."""
+        if self.run.budget_spent:
+            raise ApiError(409, "BUDGET_SPENT", self._spent())
         state = self.engine.game_state
         if state == GameState.WIN:
             won = f"game {self.hosted.full_id} is won; send RESET with this guid to play it again"
@@ -154,6 +186,15 @@ class Session:
             run.level_actions.append(level_actions + 1)
         run.actions, run.levels_completed, run.state = engine.action_count, engine.levels_completed, engine.game_state
         run.current_level_actions = 0 if engine.game_state == GameState.WIN else engine.level_actions
+        if self.competition is not None and engine.game_state != GameState.WIN:
+            budget = self.hosted.budgets(self.competition.budget_factor)[engine.level]
+            if engine.level_actions >= budget:  # the action that spends the budget ends the run
+                self.env.finish("budget", detail=f"level {engine.level + 1} budget of {budget} actions spent")
+                run.budget_spent = True
+
+    def _spent(self) -> str:
+        return (f"this run of game {self.hosted.full_id} spent a level's action budget and has ended; start the "
+                "next run with RESET and card_id (no guid)")  # fmt: skip
 
     def frame(self) -> np.ndarray:
         return self.engine.frame
@@ -175,16 +216,25 @@ def action_for(name: str, x: int | None = None, y: int | None = None) -> Action:
 class Store:
     """All cards and sessions, with caps so a flood of opens cannot exhaust memory or files."""
 
-    def __init__(self, out_dir: Path, max_cards: int = 1000, max_sessions: int = 1000) -> None:
-        self.out_dir = Path(out_dir)
+    def __init__(
+        self, out_dir: Path, max_cards: int = 1000, max_sessions: int = 1000, competition: Competition | None = None
+    ) -> None:
+        self.out_dir, self.competition = Path(out_dir), competition
+        self.keys_with_cards: set[str] = set()
         self.max_cards, self.max_sessions = max_cards, max_sessions
         self.lock = threading.Lock()  # guards the two dicts; never held while a game steps
         self.cards: dict[str, Card] = {}
         self.sessions: dict[str, Session] = {}
 
     def open_card(self, key: str, tags: list[str], source_url: str | None, opaque: Any) -> Card:
-        card = Card(str(uuid.uuid4()), key, tags, source_url, opaque)
+        participant = self.competition.by_key[key] if self.competition is not None else None
+        card = Card(str(uuid.uuid4()), key, tags, source_url, opaque, participant=participant)
         with self.lock:
+            if participant is not None:
+                if key in self.keys_with_cards:  # one evaluation per participant: no picking the best card
+                    raise ApiError(409, "CARD_ALREADY_OPENED", f"participant {participant.name!r} has opened its "
+                                   "scorecard already; a competition allows one per key")  # fmt: skip
+                self.keys_with_cards.add(key)
             if len(self.cards) >= self.max_cards:
                 full = f"{self.max_cards} scorecards are open; close some with POST /api/scorecard/close"
                 raise ApiError(429, "TOO_MANY_REQUESTS", full)
@@ -205,15 +255,21 @@ class Store:
                 raise not_found(f"scorecard {card_id} not found (or not opened with this API key)")
             for guid in card.sessions:
                 self.sessions.pop(guid, None)
+        self._end_card(card)
+        return card
+
+    def _end_card(self, card: Card) -> None:
         for session in list(card.sessions.values()):
             with session.lock:
                 session.end()
-        return card
+        card.closed = True
+        if self.competition is not None:
+            sign_card(card, self.out_dir / card.card_id, self.competition)
 
     def start(self, card: Card, hosted: HostedGame) -> Session:
         self._check_room()
         try:  # built outside the lock: making the env and creating its file take a while
-            session = Session(card, hosted, self.out_dir)
+            session = Session(card, hosted, self.out_dir, self.competition)
         except RecordingError as err:
             raise ApiError(500, "SERVER_ERROR", f"cannot create the recording: {err}") from None
         with self.lock:
@@ -242,9 +298,8 @@ class Store:
     def close_all(self) -> None:
         """End every recording (server shutdown)."""
         with self.lock:
-            sessions = list(self.sessions.values())
+            cards = list(self.cards.values())
             self.sessions.clear()
             self.cards.clear()
-        for session in sessions:
-            with session.lock:
-                session.end()
+        for card in cards:
+            self._end_card(card)
