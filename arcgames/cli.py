@@ -717,19 +717,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_leaderboard)
     board = p.add_subparsers(dest="board_command", metavar="[init | trust-host | baselines]")
-    q = board.add_parser("init", help="create a board with its rules: runs per game, seeds, budget factor")
+    q = board.add_parser(
+        "init", parents=[packs], help="create a board with its rules: runs per game, seeds, budget factor"
+    )
     q.add_argument("--db", type=Path, help=DB_HELP)
     q.add_argument("--runs", type=int, default=3, help="runs of every game a submission must hold (default 3)")
     q.add_argument("--seed", type=int, default=0, help="run r of every game plays with seed + r (default 0)")
     q.add_argument("--budget-factor", type=float, default=5.0, help="budget per level, x the baseline (default 5)")
     q.add_argument("--json", action="store_true", help="print JSON for scripts")
     q.set_defaults(func=cmd_board_init)
-    q = board.add_parser("trust-host", help="accept hosted submissions signed by this host's key")
+    q = board.add_parser("trust-host", parents=[packs], help="accept hosted submissions signed by this host's key")
     q.add_argument("public_key", type=Path, help="the host's public key file (host-key.pub, printed by serve)")
     q.add_argument("--name", required=True, help="the host's name on the board")
     q.add_argument("--db", type=Path, help=DB_HELP)
     q.set_defaults(func=cmd_trust_host)
-    q = board.add_parser("baselines", help="show the board's baselines; --update makes a new version and re-scores")
+    q = board.add_parser(
+        "baselines", parents=[packs], help="show the board's baselines; --update makes a new version and re-scores"
+    )
     q.add_argument("--db", type=Path, help=DB_HELP)
     q.add_argument("--update", action="store_true", help="make a new version from the installed games' solver counts")
     q.add_argument("--human", type=Path, nargs="+", metavar="CARD_DIR",
