@@ -12,6 +12,8 @@ import http.client
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -89,3 +91,17 @@ def test_served_connections_have_nodelay(tmp_path):
     finally:
         server_end.close()
         conn.close()
+
+
+@pytest.mark.slow
+def test_serve_rate_benchmark_runs_and_shows_the_fix():
+    """benchmarks/serve_rate.py with a tiny budget: valid JSON, and the fixed server beats Nagle's stall."""
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "serve_rate.py"
+    command = [sys.executable, str(script), "--seconds", "0", "--min-requests", "5", "--json",
+               "--toolkit-python", "/nonexistent/python"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    fixed, nagle = report["servers"]["arcgames"], report["servers"]["nagle"]
+    assert fixed["requests"] >= 5 and nagle["p50_ms"] > 30 > fixed["p50_ms"]  # Nagle waits for the ~40 ms ACK
+    assert report["arcgames_vs_nagle"] > 1 and report["arcgames_vs_toolkit"] is None and "not run" in report["toolkit"]
