@@ -58,8 +58,13 @@ def _server_side(client: socket.socket) -> socket.socket:
     """This process's end of ``client``'s connection, found among its open file descriptors."""
     for name in os.listdir("/proc/self/fd"):
         try:
-            sock = socket.socket(fileno=os.dup(int(name)))
+            fd = os.dup(int(name))
         except OSError:
+            continue  # closed since listed (the listing's own descriptor)
+        try:
+            sock = socket.socket(fileno=fd)
+        except OSError:
+            os.close(fd)
             continue  # not a socket
         try:
             if sock.type == socket.SOCK_STREAM and sock.getpeername() == client.getsockname():
