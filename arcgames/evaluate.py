@@ -32,11 +32,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from arcgames.actions import Action, InvalidActionError
+from arcgames.adapters.arc import OfficialArcEnv, OfficialGame, find_official
 from arcgames.agent import (
     AgentBudgetExceeded,
     GameInfo,
@@ -135,8 +137,28 @@ def resolve_games(games: str | Sequence[str]) -> list[str]:
     if not games:
         raise ValueError("no games given; use public, evaluation, all or a comma-separated list of ids")
     for game_id in games:
-        get_game(game_id)
+        _num_levels(game_id)  # an unknown id raises, listing the known ones
     return list(games)
+
+
+def _official(game_id: str) -> OfficialGame | None:
+    """The official game (from a pack folder of arcengine files) this id names, if it is no arcgames game."""
+    return None if game_id in list_games() else find_official(game_id)
+
+
+def _num_levels(game_id: str) -> int:
+    official = _official(game_id)
+    return get_game(game_id).num_levels if official is None else official.num_levels
+
+
+def _baseline_counts(game_id: str) -> list[int]:
+    official = _official(game_id)
+    return level_budgets(game_id) if official is None else official.baseline_counts()
+
+
+def _make_env(game_id: str) -> gym.Env:
+    official = _official(game_id)
+    return make(game_id) if official is None else OfficialArcEnv(official.id)
 
 
 def play_run(spec: RunSpec) -> RunResult:
@@ -151,7 +173,7 @@ def play_run(spec: RunSpec) -> RunResult:
     partial.unlink(missing_ok=True)  # a leftover from an interrupted evaluation
     agent = make_agent(spec.agent, spec.seed, spec.agent_kwargs)
     env = RecordTrajectory(
-        make(spec.game_id), path=partial, player=getattr(agent, "name", type(agent).__name__),
+        _make_env(spec.game_id), path=partial, player=getattr(agent, "name", type(agent).__name__),
         config=agent_config(agent), mode="eval", evaluation=spec.settings,
     )  # fmt: skip
     frame, info = env.reset(seed=spec.seed)
@@ -166,7 +188,7 @@ def play_run(spec: RunSpec) -> RunResult:
         env.finish("crash", detail=f"agent raised {type(err).__name__}: {err}")
     env.close()
     partial.rename(spec.path)
-    return read_result(spec.path, get_game(spec.game_id).num_levels)
+    return read_result(spec.path, _num_levels(spec.game_id))
 
 
 def play_remote_run(spec: RunSpec) -> RunResult:
@@ -296,7 +318,7 @@ def evaluate(
     environ = None if executor == "ray" else dict(os.environ)
     specs = []
     for game_id in resolve_games(games):
-        budgets = [max(1, round(budget_factor * n)) for n in level_budgets(game_id)]
+        budgets = [max(1, round(budget_factor * n)) for n in _baseline_counts(game_id)]
         if max_actions is not None:
             budgets = [min(b, max_actions) for b in budgets]
         for run in range(runs):
@@ -304,7 +326,7 @@ def evaluate(
                                  agent_kwargs=agent_kwargs or {}, budgets=budgets, out_dir=out_dir, games=selection,
                                  runs=runs, budget_factor=budget_factor, environ=environ))  # fmt: skip
     _check_resumable(out_dir, specs)
-    done = [read_result(s.path, get_game(s.game_id).num_levels) for s in specs if s.path.exists()]
+    done = [read_result(s.path, _num_levels(s.game_id)) for s in specs if s.path.exists()]
     todo = [s for s in specs if not s.path.exists()]
     run_all = _run_all_ray if executor == "ray" else _run_all
     results = done + run_all(todo, workers, console or Console(stderr=True), already=len(done), address=ray_address)

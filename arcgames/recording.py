@@ -76,6 +76,9 @@ class Header(_Line):
     game_id: Name
     game_version: Name  # Game.version: changes whenever the game's maps or rules change
     engine_version: Name
+    # None (never written): arcgames' own engine. "arcengine": an official ARC-AGI-3 game
+    # (arcgames.adapters.arc), replayed through arcengine. Unset, old recordings stay byte for byte.
+    engine: Name | None = None
     seed: int
     start_level: int = 0  # 0-based level the play started at
     player_kind: Literal["human", "agent"]

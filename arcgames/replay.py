@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel
@@ -12,8 +13,11 @@ from pydantic import BaseModel
 from arcgames.actions import Action, InvalidActionError
 from arcgames.engine import Engine, GameState
 from arcgames.game import ENGINE_VERSION
-from arcgames.recording import Recording, RecordingError, Step, frame_hash, read_recording
+from arcgames.recording import Header, Recording, RecordingError, Step, frame_hash, read_recording
 from arcgames.registry import UnknownGameError, get_game
+
+if TYPE_CHECKING:
+    from arcgames.adapters.arc import OfficialEngine
 
 
 class Verification(BaseModel):
@@ -42,19 +46,46 @@ class Divergence(RecordingError):
         self.step, self.reason = step, reason
 
 
-def simulate(recording: Recording) -> Iterator[tuple[Step, Engine]]:
-    """Re-run the recording, yielding each step with the engine just after it; raises Divergence."""
-    header = recording.header
+def _arcgames_engine(header: Header, path: Path) -> Engine:
     game = get_game(header.game_id)
     if header.game_version != game.version:
         raise RecordingError(
-            f"{recording.path}: recorded with game {game.id} version {header.game_version}, but the installed "
+            f"{path}: recorded with game {game.id} version {header.game_version}, but the installed "
             f"version is {game.version} (engine {ENGINE_VERSION}, recorded with {header.engine_version}); "
             "it can only be replayed with the arcgames version that made it"
         )
     if not 0 <= header.start_level < game.num_levels:
-        raise RecordingError(f"{recording.path}: start level {header.start_level} does not exist in game {game.id}")
-    engine = Engine(game, header.start_level)
+        raise RecordingError(f"{path}: start level {header.start_level} does not exist in game {game.id}")
+    return Engine(game, header.start_level)
+
+
+def _arcengine_engine(header: Header, path: Path) -> OfficialEngine:
+    from arcgames.adapters.arc import replay_engine  # official games only: it loads their files
+
+    return replay_engine(header, path)
+
+
+# The header's ``engine`` -> a fresh engine at the recording's start; None is arcgames' own.
+REPLAY_ENGINES: dict[str | None, Callable[[Header, Path], Engine | OfficialEngine]] = {
+    None: _arcgames_engine,
+    "arcgames": _arcgames_engine,
+    "arcengine": _arcengine_engine,
+}
+
+
+def start_engine(recording: Recording) -> Engine | OfficialEngine:
+    """The engine the recording was made with, at its start (both kinds step alike); RecordingError if unavailable."""
+    header = recording.header
+    make_engine = REPLAY_ENGINES.get(header.engine)
+    if make_engine is None:
+        known = ", ".join(name for name in REPLAY_ENGINES if name)
+        raise RecordingError(f"{recording.path}: recorded with engine {header.engine!r}; this arcgames replays {known}")
+    return make_engine(header, recording.path)
+
+
+def simulate(recording: Recording) -> Iterator[tuple[Step, Engine | OfficialEngine]]:
+    """Re-run the recording, yielding each step with the engine just after it; raises Divergence."""
+    engine = start_engine(recording)
     for step in recording.steps:
         if step.level != engine.level:
             raise Divergence(step.index, f"recorded in level {step.level + 1}, replay is in level {engine.level + 1}")
@@ -154,7 +185,6 @@ def _check_end(recording: Recording, actions: int, done: int, state: GameState) 
 
 def replay_frames(recording: Recording) -> Iterator[np.ndarray]:
     """The frames of a recording: the start frame, then one per action (copies)."""
-    header = recording.header
-    yield Engine(get_game(header.game_id), header.start_level).frame.copy()
+    yield start_engine(recording).frame.copy()
     for _, engine in simulate(recording):
         yield engine.frame.copy()

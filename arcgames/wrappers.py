@@ -13,6 +13,7 @@ from typing import Any, Literal
 import gymnasium as gym
 
 from arcgames.actions import Action, ActionId, InvalidActionError
+from arcgames.adapters.arc import OfficialArcEnv
 from arcgames.env import ArcGameEnv
 from arcgames.game import ENGINE_VERSION
 from arcgames.recording import SCHEMA_VERSION, EndReason, EvalSettings, Header, Recorder
@@ -53,9 +54,9 @@ class RecordTrajectory(gym.Wrapper):
         evaluation: EvalSettings | None = None,
     ) -> None:
         super().__init__(env)
-        if not isinstance(env.unwrapped, ArcGameEnv):
-            raise TypeError("RecordTrajectory wraps arcgames envs only (made by arcgames.make)")
-        self._arc: ArcGameEnv = env.unwrapped  # cached: `unwrapped` walks every wrapper on each call
+        if not isinstance(env.unwrapped, ArcGameEnv | OfficialArcEnv):
+            raise TypeError("RecordTrajectory wraps arcgames envs (arcgames.make) and official games (OfficialArcEnv)")
+        self._arc: ArcGameEnv | OfficialArcEnv = env.unwrapped  # cached: `unwrapped` walks every wrapper each call
         if (out_dir is None) == (path is None):
             raise ValueError("give exactly one of out_dir (a folder, one file per play) or path (one play)")
         self.out_dir = Path(out_dir) if out_dir is not None else None
@@ -68,7 +69,7 @@ class RecordTrajectory(gym.Wrapper):
         self._extra: dict[str, int | float | bool] | None = None
 
     @property
-    def arc(self) -> ArcGameEnv:
+    def arc(self) -> ArcGameEnv | OfficialArcEnv:
         return self._arc
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
@@ -78,7 +79,8 @@ class RecordTrajectory(gym.Wrapper):
             schema_version=SCHEMA_VERSION,
             game_id=self.arc.game.id,
             game_version=self.arc.game.version,
-            engine_version=ENGINE_VERSION,
+            engine_version=getattr(self.arc, "engine_version", ENGINE_VERSION),
+            engine=getattr(self.arc, "engine_name", None),  # official games name theirs; arcgames' own stays unset
             seed=seed if seed is not None else 0,
             start_level=info["level"],
             player_kind=self.player_kind,

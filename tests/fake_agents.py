@@ -144,3 +144,16 @@ class SeededAgent:
 
     def act(self, frame, info):
         return (Action.ACTION1, Action.ACTION4, Action.ACTION2, Action.ACTION3)[(self.seed + info["action_count"]) % 4]
+
+
+class Tc01Winner:
+    """Plays the winning line of tests/arc_games' official-format game tc01: click the switch, walk to the goal."""
+
+    name = "tc01-winner"
+    LINE = (Action.click(12, 52), *[Action.RIGHT] * 5, Action.click(52, 4), *[Action.LEFT] * 6)
+
+    def reset(self, game):
+        self.moves = iter(self.LINE)
+
+    def act(self, frame, info):
+        return next(self.moves)

@@ -1,20 +1,15 @@
 """End to end: `arcgames serve` as a real process, played by the official ARC-AGI-3 client.
 
-The official client (``arc-agi``) needs Python 3.12+, so it runs in its own venv,
-built once per arc-agi version and Python version and cached under the temp folder.
-The test skips when no Python 3.12+ exists; if installing arc-agi fails (no network)
-it skips too, unless ARCGAMES_REQUIRE_OFFICIAL_CLIENT=1 (CI) makes that a failure.
+The official client (``arc-agi``) needs Python 3.12+, so it runs in the 3.12 venv of
+py312.py (cached; the test skips without Python 3.12 or network, except in CI).
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,53 +22,16 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed: pip install 'arcgames[serve]'")
 
+from py312 import venv_python
+
 from arcgames.actions import ActionId
 from arcgames.registry import get_game, list_games
 from arcgames.replay import verify
 from arcgames.solver import solve
 
-ARC_AGI_VERSION = "0.9.9"  # the version ARC-AGI-3-API.md was captured from
 SCRIPT = Path(__file__).with_name("arc_client_script.py")
 JSON = {"Content-Type": "application/json"}
 pytestmark = pytest.mark.slow
-
-
-def python_312() -> str | None:
-    """A Python 3.12+ interpreter: pyenv's, or python3.12/python3.13 on PATH."""
-    candidates = sorted(glob.glob("/root/.pyenv/versions/3.1[2-9]*/bin/python"))
-    candidates += [p for p in (shutil.which("python3.12"), shutil.which("python3.13")) if p]
-    return candidates[0] if candidates else None
-
-
-def client_python() -> str:
-    """The venv python with arc-agi installed (built on first use, then reused)."""
-    base = python_312()
-    if base is None:
-        pytest.skip("the official client arc-agi needs Python 3.12+; none found (pyenv 3.12, python3.12, python3.13)")
-    version = subprocess.run([base, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
-                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    venv = Path(tempfile.gettempdir()) / f"arcgames-arc-agi-{ARC_AGI_VERSION}-py{version}"
-    python = venv / "bin" / "python"
-    if (venv / "ready").exists():
-        return str(python)
-    building = venv.with_name(f"{venv.name}.building-{os.getpid()}")  # built aside, then renamed: no half venvs
-    shutil.rmtree(building, ignore_errors=True)
-    subprocess.run([base, "-m", "venv", str(building)], check=True)
-    pip = [str(building / "bin" / "python"), "-m", "pip", "install", "-q", f"arc-agi=={ARC_AGI_VERSION}"]
-    install = subprocess.run(pip, capture_output=True, text=True)
-    if install.returncode != 0:
-        shutil.rmtree(building, ignore_errors=True)
-        reason = f"cannot install arc-agi=={ARC_AGI_VERSION}: {install.stderr.strip()[-400:]}"
-        if os.environ.get("ARCGAMES_REQUIRE_OFFICIAL_CLIENT") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Renaming a venv is safe when only bin/python is used (its scripts' shebangs are not).
-    (building / "ready").touch()
-    try:
-        building.rename(venv)
-    except OSError:  # another process finished first: use its venv
-        shutil.rmtree(building, ignore_errors=True)
-    return str(python)
 
 
 @contextmanager
@@ -111,7 +69,7 @@ def run_client(python: str, url: str, game_id: str, line: list[str], steps: int,
 
 
 def test_official_client_plays_and_wins_a_level(tmp_path):
-    python = client_python()
+    python = venv_python()
     game_id, line = click_game()
     out = tmp_path / "served"
     with server(out) as url:
@@ -129,7 +87,7 @@ def test_official_client_plays_and_wins_a_level(tmp_path):
 
 
 def test_official_client_with_a_server_key(tmp_path):
-    python = client_python()
+    python = venv_python()
     game_id, line = click_game()
     with server(tmp_path / "served", "--api-key", "local-key") as url:
         seen = run_client(python, url, game_id, line, steps=3, key="local-key", cwd=tmp_path)

@@ -337,3 +337,12 @@ def test_non_regular_files_are_refused_at_once(tmp_path: Path) -> None:
     device.symlink_to("/dev/zero")  # reading it would never end
     assert "not a regular file" in verify(device).reason
     assert "not a regular file" in verify(tmp_path).reason
+
+
+def test_engine_is_named_only_for_other_engines(recording: Path) -> None:
+    """arcgames' own recordings carry no engine field (unchanged byte for byte); an unknown engine is refused."""
+    assert '"engine"' not in lines_of(recording)[0] and read_recording(recording).header.engine is None
+    lines = lines_of(recording)
+    lines[0] = json.dumps(json.loads(lines[0]) | {"engine": "pinball"}, separators=(",", ":"))
+    result = verify(forge(recording.with_name("forged.jsonl"), lines))
+    assert not result.ok and "engine 'pinball'" in result.reason and "arcengine" in result.reason
