@@ -77,3 +77,85 @@ def test_shipped_checkpoint_is_small_documented_and_loads() -> None:
     assert (folder / "learning_curves.png").stat().st_size > 0
     agent = PPOAgent()
     assert agent.trained_on == config["games"]
+
+
+class _RunsCode:
+    """Unpickling this calls exec(): what a hostile checkpoint would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import builtins
+
+        return builtins.exec, (f"open({str(self.marker)!r}, 'w').write('ran')",)
+
+
+def test_a_checkpoint_that_would_run_code_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "code-ran"
+    evil = tmp_path / "evil.pt"
+    torch.save({"model": {}, "hidden": 8, "encoding_version": 2, "payload": _RunsCode(marker)}, evil)
+    with pytest.raises(CheckpointError, match=r"refused to load .*evil\.pt: it holds more than weights .*exec"):
+        PPOAgent(evil)
+    assert not marker.exists()
+
+
+def test_broken_checkpoints_are_clear_errors(tmp_path: Path) -> None:
+    from arcgames.agents.ppo.agent import DEFAULT_CHECKPOINT
+
+    (tmp_path / "text.pt").write_text("not a checkpoint")
+    (tmp_path / "cut.pt").write_bytes(DEFAULT_CHECKPOINT.read_bytes()[:5000])
+    for name in ("text.pt", "cut.pt"):
+        with pytest.raises(CheckpointError, match=f"{name} is not a readable PPO checkpoint"):
+            PPOAgent(tmp_path / name)
+    torch.save({"model": {"w": torch.zeros(1)}, "hidden": 8, "encoding_version": 2}, tmp_path / "other.pt")
+    with pytest.raises(CheckpointError, match="does not fit the PPO policy"):
+        PPOAgent(tmp_path / "other.pt")
+    torch.save([1, 2], tmp_path / "list.pt")
+    with pytest.raises(CheckpointError, match="no model weights in it"):
+        PPOAgent(tmp_path / "list.pt")
+
+
+# The shipped checkpoint's play before it was loaded weights-only (arcgames eval --agent ppo --max-actions 30).
+SHIPPED_PLAY = {
+    "0ce9": (
+        "ACTION6(50,52) ACTION6(24,52) ACTION6(28,32) ACTION6(20,19) ACTION6(37,11) ACTION6(11,58) "
+        "ACTION6(31,19) ACTION6(33,52) ACTION6(59,51) ACTION6(36,39) ACTION6(9,51) ACTION6(11,33) "
+        "ACTION6(50,63) ACTION6(61,23) ACTION6(35,20) ACTION6(6,31) ACTION6(30,10)"
+    ),
+    "ujzd": (
+        "ACTION4 ACTION4 ACTION4 ACTION3 ACTION4 ACTION7 ACTION2 ACTION4 ACTION4 ACTION4 ACTION2 ACTION4 "
+        "ACTION4 ACTION4 ACTION2 ACTION2 ACTION2 ACTION2 ACTION4 ACTION4 ACTION4 ACTION2 ACTION4 ACTION4 "
+        "ACTION4 ACTION2 ACTION4 ACTION4 ACTION1 ACTION2 ACTION1 ACTION4 ACTION2"
+    ),
+}
+
+
+def test_the_shipped_checkpoint_plays_as_it_did_before_weights_only_loading(tmp_path: Path) -> None:
+    from arcgames.cli import main
+    from arcgames.recording import read_recording
+
+    args = ["eval", "--agent", "ppo", "--games", ",".join(SHIPPED_PLAY), "--max-actions", "30", "--out", str(tmp_path)]
+    assert main([*args, "--json"]) == 0
+    for game_id, actions in SHIPPED_PLAY.items():
+        steps = read_recording(tmp_path / f"{game_id}-r000.jsonl").steps
+        assert " ".join(str(s.action) for s in steps) == actions
+
+
+def test_ppo_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path) -> None:
+    import sys
+
+    from arcgames.cli import main
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
+    for name in [m for m in sys.modules if m.startswith("arcgames.agents.ppo")]:
+        monkeypatch.delitem(sys.modules, name)
+    for argv in (
+        ["run", "ujzd", "--agent", "ppo"],
+        ["eval", "--agent", "ppo", "--games", "ujzd", "--out", str(tmp_path)],
+    ):
+        assert main(argv) == 2
+        err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+        assert "needs torch" in err and "--index-url https://download.pytorch.org/whl/cpu" in err
+        assert "arcgames[rl]" in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.jsonl"))  # eval failed before playing anything

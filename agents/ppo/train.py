@@ -285,7 +285,7 @@ def train(args: Args) -> dict:
     summary = {
         "games": envs.game_ids, "encoding_version": ENCODING_VERSION, "hardware": hardware(device),
         "device": str(device), "commit": git_commit(), "wall_seconds": round(time.time() - start, 1),
-        "torch": torch.__version__, "random_levels_per_episode": random_bar, "args": _jsonable(args),
+        "torch": str(torch.__version__), "random_levels_per_episode": random_bar, "args": _jsonable(args),
         "final_levels_per_episode": metrics[-1]["levels_per_episode"], "env_steps": metrics[-1]["env_steps"],
     }  # fmt: skip
     save(policy, summary, metrics, args.out)
