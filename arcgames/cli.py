@@ -173,9 +173,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         max_actions=args.max_actions, workers=args.workers, console=errors, executor=args.executor,
         ray_address=args.ray_address, agent_kwargs=_llm_kwargs(args),
     )  # fmt: skip
+    status = 0 if all(r.verified for r in result.runs) else 1
     if args.json:
         _print_json(result.model_dump(mode="json"))
-        return 0
+        return _all_crashed(result.runs) or status
     table = Table(title=f"{args.agent}: {len(result.runs)} runs, recordings in {result.out_dir}")
     for column in ("game", "runs", "levels completed (mean)", "actions (mean)", "ends", "verified"):
         table.add_column(column)
@@ -186,7 +187,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         table.add_row(game_id, str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}", ends,
                       "yes" if all(r.verified for r in runs) else "[red]NO[/]")  # fmt: skip
     console.print(table)
-    return 0 if all(r.verified for r in result.runs) else 1
+    return _all_crashed(result.runs) or status
+
+
+def _all_crashed(runs: list) -> int:
+    """1 with the reasons on stderr when every run crashed (nothing was measured), else 0."""
+    if not runs or any(r.end != "crash" for r in runs):
+        return 0
+    reasons = sorted({r.detail or "no reason recorded" for r in runs})
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    errors.print(Text.assemble(("error:", "bold red"), f" every run crashed ({len(runs)} of {len(runs)}): {shown}"))
+    return 1
 
 
 def cmd_score(args: argparse.Namespace) -> int:
