@@ -607,7 +607,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from arcgames import __version__
+
     parser = argparse.ArgumentParser(prog="arcgames", description="An open, local interactive reasoning benchmark.")
+    parser.add_argument("--version", action="version", version=f"arcgames {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     packs = argparse.ArgumentParser(add_help=False)
     packs.add_argument("--pack", type=Path, action="append", metavar="DIR",

@@ -9,8 +9,10 @@ on the pixel the player sees under the pointer.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -41,6 +43,42 @@ class NoDisplayError(OSError):
     """No screen to open the window on (an OSError, so the CLI reports it without a traceback)."""
 
 
+# What works without a window; there is no terminal version of `arcgames play`.
+WITHOUT_A_WINDOW = (
+    "set DISPLAY (a desktop session, or ssh -X) or run it under xvfb-run; without a window, "
+    "`arcgames replay FILE --ansi` or `--gif out.gif` show a recording and `arcgames show GAME --level N` "
+    "prints a level in the terminal"
+)
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None (then SDL decides).
+
+    Why check before SDL does: on Linux with neither X11 nor Wayland, SDL falls back to
+    its invisible "offscreen" driver, so ``arcgames play`` would wait forever for keys
+    from a window nobody sees (and libwayland prints a line about XDG_RUNTIME_DIR on the
+    way). An explicit SDL_VIDEODRIVER (``dummy`` in tests) is the user's choice and is kept.
+    """
+    if sys.platform in ("darwin", "win32") or os.environ.get("SDL_VIDEODRIVER"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set"
+
+
+@contextlib.contextmanager
+def headless_if_no_display() -> Iterator[None]:
+    """SDL's dummy driver while inside, where there is no display (checks that draw, not look)."""
+    if display_problem() is None:
+        yield
+        return
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    try:
+        yield
+    finally:
+        os.environ.pop("SDL_VIDEODRIVER", None)
+
+
 def default_scale() -> int:
     """Window pixels per frame pixel: 10 where the desktop is tall enough, less on small screens."""
     try:
@@ -57,6 +95,9 @@ def open_window(title: str, scale: int | None = None) -> pygame.Surface:
     """Initialise pygame and open the resizable window; returns the display surface."""
     if scale is not None and (not isinstance(scale, int) or scale < 1):
         raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
+    problem = display_problem()
+    if problem:
+        raise NoDisplayError(f"cannot open the game window ({problem}); {WITHOUT_A_WINDOW}")
     try:
         # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors
         # on machines without a sound card and is never used.
@@ -68,8 +109,7 @@ def open_window(title: str, scale: int | None = None) -> pygame.Surface:
     except pygame.error as err:
         pygame.quit()
         raise NoDisplayError(
-            f"cannot open the game window ({err}); run it on a desktop, or set SDL_VIDEODRIVER=dummy for a "
-            "headless run (`arcgames replay --gif` and `--ansi` need no window)"
+            f"cannot open the game window ({err}); {WITHOUT_A_WINDOW} (SDL_VIDEODRIVER=dummy runs it with no screen)"
         ) from None
 
 

@@ -75,3 +75,17 @@ def test_failed_verification_exits_1(capsys: pytest.CaptureFixture[str], tmp_pat
     bad.write_text("not json\n")
     assert main(["replay", str(bad), "--verify"]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    import arcgames
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"arcgames {arcgames.__version__}"
+    result = subprocess.run([sys.executable, "-m", "arcgames", "list", "--json"], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 0 and {g["id"] for g in json.loads(result.stdout)} == set(arcgames.list_games())

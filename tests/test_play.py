@@ -235,6 +235,43 @@ def test_no_display_is_a_clear_error_and_leaves_no_recording(monkeypatch: pytest
     assert not recordings_dir().exists() or not any(recordings_dir().iterdir())
 
 
+def no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Linux machine with no X11, no Wayland and no SDL driver chosen."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+
+
+def test_no_display_at_all_fails_at_once_naming_the_fixes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from arcgames.cli import main
+
+    no_display(monkeypatch)
+    start = time.monotonic()
+    assert main(["play", "ujzd", "--out", str(tmp_path / "plays")]) == 2
+    assert time.monotonic() - start < 5  # not SDL's invisible offscreen window waiting for keys
+    err = " ".join(capsys.readouterr().err.split())
+    assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in err and "xvfb-run" in err
+    assert "arcgames replay FILE --ansi" in err and "--gif" in err and "Traceback" not in err
+    assert not (tmp_path / "plays").exists()
+
+
+@pytest.mark.slow
+def test_headless_play_and_check_as_a_newcomer_runs_them(tmp_path: Path) -> None:
+    """``python -m arcgames`` in a bare environment: play fails at once; check prints no SDL noise."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.pop("XDG_RUNTIME_DIR", None)
+    play = subprocess.run([sys.executable, "-m", "arcgames", "play", "ujzd", "--out", str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert play.returncode == 2 and "xvfb-run" in play.stderr and "Traceback" not in play.stderr
+    check = subprocess.run([sys.executable, "-m", "arcgames", "check", "--games", "ujzd"], env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    for output in (play.stderr, check.stderr, check.stdout):
+        assert "XDG_RUNTIME_DIR" not in output
+
+
 # --- a real X server -----------------------------------------------------------
 
 WINDOW_PROGRAM = """

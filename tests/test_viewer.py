@@ -163,3 +163,17 @@ def test_cli_history_and_replay(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["replay", str(path), "--gif", str(tmp_path / "a.gif"), "--fps", "20"]) == 0
     assert Image.open(tmp_path / "a.gif").n_frames == 4
     assert main(["history"]) == 0  # the default folder (ARCGAMES_HOME in tmp) may be empty
+
+
+def test_the_replay_window_with_no_display_fails_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sys
+
+    path = record("ujzd", [Action.RIGHT], tmp_path)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["replay", str(path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in err and "replay FILE --ansi" in err and "--gif" in err
