@@ -52,12 +52,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level_index(level: int, game_id: str) -> int:
+    """A level number as people type it (1-based, ``--level``) as the 0-based index the engine takes."""
+    num_levels = get_game(game_id).num_levels
+    if not 1 <= level <= num_levels:
+        raise ValueError(f"--level must be in 1..{num_levels} for game {game_id} (level 1 is the first), got {level}")
+    return level - 1
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     env = make(args.game)
     game = get_game(args.game)
-    if not 1 <= args.level <= game.num_levels:
-        raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}, got {args.level}")
-    frame, _ = env.reset(options={"level": args.level - 1})
+    frame, _ = env.reset(options={"level": _level_index(args.level, args.game)})
     if args.json:
         _print_json({"game_id": game.id, "level": args.level, "num_levels": game.num_levels, "frame": frame.tolist()})
     elif args.hex:
@@ -130,11 +136,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if not args.game:
         raise ValueError("give a game id, or --write-counts to solve every game")
     game = get_game(args.game)
-    levels = [args.level - 1] if args.level else range(game.num_levels)
+    levels = [_level_index(args.level, args.game)] if args.level is not None else range(game.num_levels)
     rows = []
     for level in levels:
-        if not 0 <= level < game.num_levels:
-            raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}")
         start = time.perf_counter()
         solution = solve(game, level)
         rows.append(
@@ -533,8 +537,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     from arcgames.play import play_game
 
-    get_game(args.game)
-    path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=args.level - 1)
+    level = _level_index(args.level, args.game)
+    path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=level)
     console.print(f"recording saved: {path}")
     return 0
 

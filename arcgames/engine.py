@@ -71,7 +71,10 @@ class Engine:
     def reset(self, level: int = 0) -> None:
         """Start a new play at ``level`` (0-based) with all counters at zero."""
         if isinstance(level, bool) or not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
-            raise ValueError(f"level must be an integer in 0..{self.game.num_levels - 1}, got {level!r}")
+            raise ValueError(
+                f"level must be an integer in 0..{self.game.num_levels - 1} (a 0-based index: "
+                f"levels 1..{self.game.num_levels} as people count them), got {level!r}"
+            )
         self.game_state = GameState.NOT_FINISHED
         self.levels_completed = 0
         self.action_count = 0

@@ -63,6 +63,10 @@ def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tm
         (["score", "/no/such/folder"], "is not a folder of recordings"),
         (["solve"], "give a game id, or --write-counts"),
         (["list", "--pack", "/no/such/pack"], "is not a folder"),
+        (["play", "ujzd", "--level", "7"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 7"),
+        (["play", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
+        (["show", "ujzd", "--level", "6"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 6"),
+        (["solve", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], argv, message) -> None:

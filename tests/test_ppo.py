@@ -10,7 +10,7 @@ from arcgames.agents.ppo.agent import CheckpointError, PPOAgent  # noqa: E402
 from arcgames.agents.ppo.train import Args, parse_args, train  # noqa: E402
 from arcgames.evaluate import evaluate  # noqa: E402
 
-TINY = ["--games", "ujzd", "--start-levels", "0", "--total-steps", "8192", "--num-envs", "64", "--num-steps", "32",
+TINY = ["--games", "ujzd", "--start-levels", "1", "--total-steps", "8192", "--num-envs", "64", "--num-steps", "32",
         "--episode-actions", "16", "--hidden", "64", "--device", "cpu"]  # fmt: skip
 
 
@@ -58,8 +58,9 @@ def test_every_hyperparameter_is_documented() -> None:
 
 
 def test_bad_training_settings(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="start levels '9' must be 0-based levels below 5"):
-        train(parse_args(["--games", "ujzd", "--start-levels", "9", "--out", str(tmp_path)]))
+    for levels in ("9", "0", "one", ""):
+        with pytest.raises(ValueError, match=rf"--start-levels '{levels}': give \"all\" or level numbers in 1\.\.5"):
+            train(parse_args(["--games", "ujzd", "--start-levels", levels, "--out", str(tmp_path)]))
     with pytest.raises(SystemExit):
         parse_args(["--amp", "perhaps"])
 
@@ -159,3 +160,23 @@ def test_ppo_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch, caps
         assert "needs torch" in err and "--index-url https://download.pytorch.org/whl/cpu" in err
         assert "arcgames[rl]" in err and "Traceback" not in err
     assert not list(tmp_path.glob("*.jsonl"))  # eval failed before playing anything
+
+
+def test_a_trial_run_reports_progress_and_never_writes_into_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from arcgames.agents.ppo.agent import DEFAULT_CHECKPOINT
+
+    shipped = {p.name: p.stat().st_mtime_ns for p in DEFAULT_CHECKPOINT.parent.iterdir()}
+    monkeypatch.chdir(tmp_path)
+    tiny = ["--games", "ujzd", "--total-steps", "64", "--num-envs", "8", "--num-steps", "16", "--episode-actions",
+            "8", "--hidden", "16", "--update-epochs", "1", "--num-minibatches", "2", "--device", "cpu"]  # fmt: skip
+    train(parse_args([*tiny, "--progress-seconds", "0"]))
+    out = capsys.readouterr().out
+    assert "less than one update (8 envs x 16 steps = 128 env steps)" in out
+    assert "measuring a random policy" in out
+    assert out.count("update 1/1: rollout step") == 16 and "update 1/1: optimising" in out
+    (run,) = (tmp_path / "ppo-runs").iterdir()
+    assert (run / "checkpoint.pt").is_file() and f"wrote ppo-runs/{run.name}" in out
+    assert {p.name: p.stat().st_mtime_ns for p in DEFAULT_CHECKPOINT.parent.iterdir()} == shipped
+    assert PPOAgent(run / "checkpoint.pt").trained_on == ["ujzd"]
