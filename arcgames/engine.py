@@ -66,6 +66,9 @@ class Engine:
         self.game = game
         self._undoable = ActionId.ACTION7 in game.actions
         self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
+        # The board as the last level-completing action left it: the next level's frame replaces it at once,
+        # so the play window shows this one for a moment. Drawn only on completions, never part of a step's result.
+        self.solved_frame: np.ndarray | None = None
         self.reset(level)
 
     def reset(self, level: int = 0) -> None:
@@ -120,9 +123,10 @@ class Engine:
         outcome = advance(self.game, self.state, act)
         if outcome == Outcome.WON:
             self.levels_completed += 1
+            self._draw()
+            self.solved_frame = self._frame.copy()
             if self.level + 1 == self.game.num_levels:
                 self.game_state = GameState.WIN
-                self._draw()
             else:
                 self._start_level(self.level + 1)
             return True

@@ -138,17 +138,57 @@ def test_reset_and_undo_are_recorded_and_shortcuts_are_not_moves() -> None:
 
 def test_winning_the_game_shows_the_win_screen_and_ends_the_recording() -> None:
     game = get_game("ujzd")
-    keys = [key(ARROWS[a.id]) for level in range(game.num_levels) for a in solve(game, level).actions]
+    levels = [[key(ARROWS[a.id]) for a in solve(game, level).actions] for level in range(game.num_levels)]
+    # Between levels, one key skips the solved board (and is not an action).
+    keys = [k for level in levels for k in [*level, key(pygame.K_SPACE)]][:-1]
     shots: list[np.ndarray] = []
     script = Script(keys, [], [key(pygame.K_RIGHT), key(pygame.K_r)])  # after the win, moves and R do nothing
     script.on_call = lambda s: shots.append(pygame.surfarray.array3d(pygame.display.get_surface()))
     path = play_game("ujzd", "fay", None, events=script)
 
     recording = read_recording(path)
-    assert recording.end.reason == "win" and len(recording.steps) == len(keys)
+    assert recording.end.reason == "win" and len(recording.steps) == sum(map(len, levels))
     assert verify(path).ok
     # The win screen darkens the frame: the last picture differs from the one before the winning move.
     assert not np.array_equal(shots[1], shots[-1])
+
+
+def frame_on_screen() -> np.ndarray:
+    """The 64x64 frame drawn in the window, as palette RGB, read at each frame pixel's centre."""
+    screen = pygame.display.get_surface()
+    size = screen.get_size()
+    return np.array([[tuple(screen.get_at(window_pos_of(x, y, size)))[:3] for x in range(64)] for y in range(64)])
+
+
+def test_a_solved_level_stays_on_screen_for_a_moment_and_a_key_skips_it() -> None:
+    engine = Engine(get_game("ujzd"))
+    for _ in range(3):
+        engine.step(Action.RIGHT)
+    solved, level_2 = PALETTE_RGB[engine.solved_frame], PALETTE_RGB[engine.frame]
+    assert not np.array_equal(solved, level_2)
+    seen: list[np.ndarray] = []
+    ticks: list[int] = []
+
+    def look(script: Script) -> None:
+        seen.append(frame_on_screen())
+        ticks.append(pygame.time.get_ticks())
+
+    # Solve level 1, then let frames pass with no input until the board has moved on by itself.
+    script = Script([key(pygame.K_RIGHT)] * 3, *([[]] * 40))
+    script.on_call = look
+    path = play_game("ujzd", "kim", None, events=script)
+    shown = [i for i, frame in enumerate(seen) if np.array_equal(frame, solved)]
+    assert shown and shown[0] == 1 and np.array_equal(seen[-1], level_2)
+    assert 400 <= ticks[shown[-1] + 1] - ticks[shown[0]] <= 1000  # about SOLVED_MS
+    assert actions_of(path) == ["ACTION4"] * 3 and verify(path).ok
+
+    # A key during the pause skips it and is not an action; the next key plays level 2.
+    seen.clear()
+    script = Script([key(pygame.K_RIGHT)] * 3, [key(pygame.K_LEFT)], [], [key(pygame.K_UP)])
+    script.on_call = look
+    path = play_game("ujzd", "lee", None, events=script)
+    assert np.array_equal(seen[1], solved) and np.array_equal(seen[2], level_2)
+    assert actions_of(path) == ["ACTION4"] * 3 + ["ACTION1"] and verify(path).ok
 
 
 def _losing_moves(game_id: str) -> list[Action] | None:
