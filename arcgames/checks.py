@@ -12,7 +12,6 @@ from arcgames.env import make
 from arcgames.recording import frame_hash
 from arcgames.registry import get_game
 from arcgames.solver import SolverLimitError, solve
-from arcgames.window import headless_if_no_display
 
 
 class GameCheck(BaseModel):
@@ -49,7 +48,7 @@ def check_game(game_id: str, steps: int = 300) -> GameCheck:
     game = get_game(game_id)
     problems = []
     try:
-        with warnings.catch_warnings(), headless_if_no_display():  # the human render mode draws, unseen
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             check_env(make(game_id).unwrapped, skip_render_check=False)
         env_status = "ok"

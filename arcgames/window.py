@@ -67,12 +67,12 @@ def display_problem() -> str | None:
 
 
 @contextlib.contextmanager
-def headless_if_no_display() -> Iterator[None]:
-    """SDL's dummy driver while inside, where there is no display (checks that draw, not look)."""
-    if display_problem() is None:
+def _video_driver(name: str | None) -> Iterator[None]:
+    """``SDL_VIDEODRIVER=name`` while SDL picks its driver (it reads the variable only then)."""
+    if name is None:
         yield
         return
-    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_VIDEODRIVER"] = name
     try:
         yield
     finally:
@@ -91,17 +91,23 @@ def default_scale() -> int:
     return max(MIN_SCALE, min(DEFAULT_SCALE, (min(heights) - BAR_HEIGHT - 120) // FRAME_SIZE))
 
 
-def open_window(title: str, scale: int | None = None) -> pygame.Surface:
-    """Initialise pygame and open the resizable window; returns the display surface."""
+def open_window(title: str, scale: int | None = None, interactive: bool = True) -> pygame.Surface:
+    """Initialise pygame and open the resizable window; returns the display surface.
+
+    With no display, an ``interactive`` window (play, the replay viewer: someone must see
+    it) is a :class:`NoDisplayError`; a window that only draws (the env's ``human`` render
+    mode, as ``check_env`` and headless scripts use it) draws with SDL's dummy driver.
+    """
     if scale is not None and (not isinstance(scale, int) or scale < 1):
         raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
     problem = display_problem()
-    if problem:
+    if problem and interactive:
         raise NoDisplayError(f"cannot open the game window ({problem}); {WITHOUT_A_WINDOW}")
     try:
         # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors
         # on machines without a sound card and is never used.
-        pygame.display.init()
+        with _video_driver("dummy" if problem else None):
+            pygame.display.init()
         pygame.font.init()
         side = FRAME_SIZE * (scale or default_scale())
         pygame.display.set_caption(title)

@@ -297,6 +297,17 @@ def test_no_display_at_all_fails_at_once_naming_the_fixes(
     assert not (tmp_path / "plays").exists()
 
 
+def test_the_env_human_render_mode_draws_unseen_with_no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arcgames.env import make
+
+    no_display(monkeypatch)
+    env = make("ujzd", render_mode="human")  # as check_env and headless training scripts use it
+    env.reset()
+    env.step(Action.RIGHT)
+    assert pygame.display.get_driver() == "dummy" and "SDL_VIDEODRIVER" not in os.environ
+    env.close()
+
+
 @pytest.mark.slow
 def test_headless_play_and_check_as_a_newcomer_runs_them(tmp_path: Path) -> None:
     """``python -m arcgames`` in a bare environment: play fails at once; check prints no SDL noise."""
