@@ -568,7 +568,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.gif:
         console.print(f"wrote {viewer.export_gif(args.files[0], args.gif, fps=args.fps)}")
     elif args.ansi:
-        viewer.play_ansi(args.files[0], fps=args.fps)
+        viewer.play_ansi(args.files[0], fps=args.fps, console=console)
     else:
         viewer.show_window(args.files[0], fps=args.fps)
     return 0
@@ -619,6 +619,9 @@ def build_parser() -> argparse.ArgumentParser:
     packs = argparse.ArgumentParser(add_help=False)
     packs.add_argument("--pack", type=Path, action="append", metavar="DIR",
                        help=f"also load the games in this folder (repeatable; or set ${PACKS_ENV})")  # fmt: skip
+    packs.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colours on stdout: auto (a terminal, or FORCE_COLOR set), always (also into a pipe), "
+                       "never")  # fmt: skip
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         """Every subcommand accepts --pack, so pack games work wherever games do."""
@@ -790,8 +793,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stdout_console(color: str) -> Console:
+    """The console for stdout under ``--color``: ``always`` is 24-bit colour (the palette's own) even into a pipe."""
+    if color == "always":
+        return Console(force_terminal=True, color_system="truecolor")
+    return Console(color_system=None) if color == "never" else Console()
+
+
 def main(argv: list[str] | None = None) -> int:
+    global console
     args = build_parser().parse_args(argv)
+    console = stdout_console(args.color)
     try:
         args.pack_games = [game_id for folder in args.pack or [] for game_id in use_pack(folder)]
         return args.func(args)
