@@ -17,7 +17,7 @@ from rich.text import Text
 from arcgames.actions import InvalidActionError
 from arcgames.agent import GameInfo
 from arcgames.env import make
-from arcgames.evaluate import EvaluationInterrupted
+from arcgames.evaluate import EvaluationInterrupted, RunResult
 from arcgames.game import GameDefinitionError
 from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
 from arcgames.render import frame_to_rich, frame_to_text
@@ -194,7 +194,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return _all_crashed(result.runs) or status
 
 
-def _all_crashed(runs: list) -> int:
+def _all_crashed(runs: list[RunResult]) -> int:
     """1 with the reasons on stderr when every run crashed (nothing was measured), else 0."""
     if not runs or any(r.end != "crash" for r in runs):
         return 0

@@ -216,7 +216,7 @@ class LLMClient:
             try:
                 outcome["completion"] = self.client.chat.completions.create(**request)
             except (ValueError, RecursionError) as err:  # the SDK's json.loads on a hostile body
-                outcome["completion"], outcome["problem"] = None, f"{type(err).__name__}: {str(err)[:100]}"
+                outcome["completion"], outcome["problem"] = None, self.redact(f"{type(err).__name__}: {str(err)[:100]}")
             except Exception as err:  # handed to the caller's thread as it is
                 outcome["error"] = err
 
@@ -242,10 +242,9 @@ class LLMClient:
         calls = getattr(message, "tool_calls", None)
         call = calls[0] if isinstance(calls, list) and calls else None
         function = getattr(call, "function", None)
-        text, tool_args = (
-            self._text(getattr(message, "content", None)),
-            self._text(getattr(function, "arguments", None)),
-        )
+        text = self._text(getattr(message, "content", None))
+        # A call whose arguments are no string is a call with bad arguments, not a reply without a call.
+        tool_args = None if function is None else self._text(getattr(function, "arguments", None)) or ""
         received = math.ceil(text_bytes([text, tool_args]) / BYTES_PER_TOKEN_FLOOR)
         usage = getattr(completion, "usage", None)
         tokens_in, in_ok = counted_tokens(getattr(usage, "prompt_tokens", None), sent)
