@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import secrets
+import sys
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -102,18 +104,41 @@ BUILTIN_AGENTS = {
 }
 
 
+def _import_path_folder() -> None:
+    """Put the current folder on ``sys.path``, as ``python -m`` does, so ``my_agent:MyAgent`` imports.
+
+    The ``arcgames`` console script starts without it. Spawned worker processes of the
+    harness inherit the parent's ``sys.path`` and working folder, so they find it too.
+    """
+    folder = os.getcwd()
+    if folder not in sys.path and "" not in sys.path:
+        sys.path.insert(0, folder)
+
+
 def load_agent_factory(spec: str) -> Callable[..., Agent]:
-    """Resolve a built-in name (random, explorer, ...) or ``package.module:Class`` to a class/factory."""
+    """Resolve a built-in name (random, explorer, ...) or ``package.module:Class`` to a class/factory.
+
+    Import paths resolve against the current folder first (a local ``my_agent.py`` works).
+    """
     target = BUILTIN_AGENTS.get(spec, spec)
     if ":" not in target:
         raise AgentLoadError(
             f"unknown agent {spec!r}; use one of {', '.join(BUILTIN_AGENTS)} or an import path 'package.module:Class'"
         )
     module_name, _, attr = target.partition(":")
+    if spec not in BUILTIN_AGENTS:
+        _import_path_folder()
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:
-        raise AgentLoadError(f"cannot import agent module {module_name!r} for {spec!r}: {err}") from None
+        hint = ""
+        missing = err.name or ""  # the module that was not found: the agent's own (or its package), or a dependency
+        if spec not in BUILTIN_AGENTS and missing and f"{module_name}.".startswith(f"{missing}."):
+            hint = (
+                f"; it is looked up in the current folder ({os.getcwd()}) and on sys.path: run from the folder "
+                "that holds it, or add that folder to PYTHONPATH"
+            )
+        raise AgentLoadError(f"cannot import agent module {module_name!r} for {spec!r}: {err}{hint}") from None
     factory = getattr(module, attr, None)
     if factory is None or not callable(factory):
         raise AgentLoadError(f"module {module_name!r} has no agent class {attr!r}")

@@ -12,8 +12,9 @@ sides alike and the ratio stays meaningful where the absolute numbers do not.
 
 Targets (printed as PASS/FAIL lines, never asserted: speed belongs here, not in tests):
 every game >= 1x MiniGrid, the median game >= 4x MiniGrid, and the median game >= 10x
-ARC-AGI-3's official engine, which is a reference figure (see ``ARC_ENGINE_REFERENCE``)
-unless ``arc-agi`` is installed and the engine is measured in the run.
+ARC-AGI-3's official engine. Each is judged only against what ran in the same run: a
+target whose reference did not run (minigrid or arc-agi not installed, no local ARC
+game files) says so (SKIP) instead of comparing with a figure from another day.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 import arcgames
 from arcgames.registry import UnknownGameError, get_game, list_games
@@ -43,12 +45,7 @@ from arcgames.registry import UnknownGameError, get_game, list_games
 MINIGRID_ENV_ID = "MiniGrid-DoorKey-8x8-v0"
 MINIGRID_NUM_ACTIONS = 7  # left, right, forward, pickup, drop, toggle, done
 
-# ARC-AGI-3's official engine (arcengine 0.9.3 driven through arc-agi 0.9.9), median
-# steps/s over its games on one core of the machine kind this project benchmarks on, as
-# measured by the project. A reference figure: it is *not* measured by run_bench unless
-# arc-agi is installed and has local game files.
-ARC_ENGINE_REFERENCE = 3_400.0
-ARC_ENGINE_TARGET_FACTOR = 10.0
+ARC_ENGINE_TARGET_FACTOR = 10.0  # the median game against ARC-AGI-3's official engine, when it runs here
 MIN_GAME_RATIO = 1.0  # every game at least as fast as MiniGrid DoorKey-8x8
 MEDIAN_GAME_RATIO = 4.0  # the median game at least 4x MiniGrid DoorKey-8x8
 
@@ -120,7 +117,6 @@ class BenchReport(BaseModel):
     games: tuple[GameRate, ...]
     minigrid_samples: tuple[float, ...]  # MiniGrid steps/s of each interleaved measurement, in run order
     arcengine_steps_per_s: float | None = None  # measured in this run, only when arc-agi is installed
-    arc_engine_reference: float = ARC_ENGINE_REFERENCE
     platform: PlatformInfo
 
     @computed_field
@@ -389,29 +385,20 @@ def check_targets(report: BenchReport) -> tuple[Target, ...]:
         passed=None if median_ratio is None else median_ratio >= MEDIAN_GAME_RATIO,
         detail=no_minigrid if median_ratio is None else f"median {median_ratio:.2f}x",
     )
-    targets = [every, median]
-    med = report.median_steps_per_s
-    goal = ARC_ENGINE_TARGET_FACTOR * report.arc_engine_reference
-    targets.append(
-        Target(
-            name=f"median game >= {ARC_ENGINE_TARGET_FACTOR:g}x ARC-AGI-3 engine ({goal:,.0f} steps/s)",
-            passed=None if med is None else med >= goal,
-            detail=(
-                f"median {med or 0:,.0f} steps/s = {(med or 0) / report.arc_engine_reference:.1f}x "
-                f"{report.arc_engine_reference:,.0f} steps/s, a reference figure, not measured here "
-                "(arcengine 0.9.3 via arc-agi 0.9.9, one core, measured earlier by the project)"
-            ),
+    med, arc = report.median_steps_per_s, report.arcengine_steps_per_s
+    arc_name = f"median game >= {ARC_ENGINE_TARGET_FACTOR:g}x ARC-AGI-3 engine"
+    if arc and med is not None:
+        ratio = med / arc
+        arc_target = Target(name=f"{arc_name} (measured in this run)", passed=ratio >= ARC_ENGINE_TARGET_FACTOR,
+                            detail=f"{ratio:.1f}x ({arc:,.0f} steps/s)")  # fmt: skip
+    else:
+        arc_target = Target(
+            name=arc_name,
+            passed=None,
+            detail="not checked: ARC-AGI-3's engine did not run in this run (it needs pip install 'arcgames[arc]' "
+            "on Python 3.12+ and the game files on disk); no figure from another run stands in for it",
         )
-    )
-    if report.arcengine_steps_per_s and med is not None:
-        ratio = med / report.arcengine_steps_per_s
-        targets.append(
-            Target(
-                name=f"median game >= {ARC_ENGINE_TARGET_FACTOR:g}x ARC-AGI-3 engine (measured in this run)",
-                passed=ratio >= ARC_ENGINE_TARGET_FACTOR,
-                detail=f"{ratio:.1f}x ({report.arcengine_steps_per_s:,.0f} steps/s)",
-            )
-        )
+    targets = [every, median, arc_target]
     return tuple(targets)
 
 
@@ -483,15 +470,35 @@ def main_bench(games: list[str] | None, seconds: float, as_json: bool) -> int:
         for game_id in games or ():
             get_game(game_id)
     except (UnknownGameError, ValueError) as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(Text.assemble(("error:", "bold red"), f" {error}"))  # plain text: the error quotes user input
         return 2
-    report = run_bench(games or None, seconds, progress=True)
-    if as_json:
-        json.dump(report.model_dump(mode="json"), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_report(report)
+    if not as_json:
+        print_report(run_bench(games or None, seconds, progress=True))
+        return 0
+    with stdout_to_stderr():
+        report = run_bench(games or None, seconds, progress=True)
+    json.dump(report.model_dump(mode="json"), sys.stdout, indent=2)
+    sys.stdout.write("\n")
     return 0
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """While inside, whatever anyone writes to stdout goes to stderr, so stdout stays one JSON document.
+
+    Why both levels: libraries measured here (arc-agi, arcengine) log through handlers or
+    print() on ``sys.stdout``, and native code writes to file descriptor 1 directly.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        with redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 # --- recording cost --------------------------------------------------------------

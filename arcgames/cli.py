@@ -18,7 +18,7 @@ from rich.text import Text
 from arcgames.actions import InvalidActionError
 from arcgames.agent import GameInfo
 from arcgames.env import make
-from arcgames.evaluate import EvaluationInterrupted
+from arcgames.evaluate import EvaluationInterrupted, RunResult
 from arcgames.game import GameDefinitionError
 from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
 from arcgames.remote import RemoteError
@@ -54,12 +54,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level_index(level: int, game_id: str) -> int:
+    """A level number as people type it (1-based, ``--level``) as the 0-based index the engine takes."""
+    num_levels = get_game(game_id).num_levels
+    if not 1 <= level <= num_levels:
+        raise ValueError(f"--level must be in 1..{num_levels} for game {game_id} (level 1 is the first), got {level}")
+    return level - 1
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     env = make(args.game)
     game = get_game(args.game)
-    if not 1 <= args.level <= game.num_levels:
-        raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}, got {args.level}")
-    frame, _ = env.reset(options={"level": args.level - 1})
+    frame, _ = env.reset(options={"level": _level_index(args.level, args.game)})
     if args.json:
         _print_json({"game_id": game.id, "level": args.level, "num_levels": game.num_levels, "frame": frame.tolist()})
     elif args.hex:
@@ -132,11 +138,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if not args.game:
         raise ValueError("give a game id, or --write-counts to solve every game")
     game = get_game(args.game)
-    levels = [args.level - 1] if args.level else range(game.num_levels)
+    levels = [_level_index(args.level, args.game)] if args.level is not None else range(game.num_levels)
     rows = []
     for level in levels:
-        if not 0 <= level < game.num_levels:
-            raise ValueError(f"--level must be in 1..{game.num_levels} for game {args.game}")
         start = time.perf_counter()
         solution = solve(game, level)
         rows.append(
@@ -178,9 +182,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ray_address=args.ray_address, agent_kwargs=_llm_kwargs(args), remote=args.remote,
         api_key=args.api_key or os.environ.get("ARC_API_KEY"),
     )  # fmt: skip
+    status = 0 if all(r.verified or r.hosted for r in result.runs) else 1
     if args.json:
         _print_json(result.model_dump(mode="json"))
-        return 0
+        return _all_crashed(result.runs) or status
     table = Table(title=f"{args.agent}: {len(result.runs)} runs, recordings in {result.out_dir}")
     for column in ("game", "runs", "levels completed (mean)", "actions (mean)", "ends", "verified"):
         table.add_column(column)
@@ -198,7 +203,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         console.print(Text(f"host scorecard {result.scorecard.get('card_id')}: score {shown} (0..100); the host's "
                            "recordings of it are what a leaderboard ranks; saved to "
                            f"{result.out_dir / 'scorecard.json'}"))  # fmt: skip
-    return 0 if all(r.verified or r.hosted for r in result.runs) else 1
+    return _all_crashed(result.runs) or status
+
+
+def _all_crashed(runs: list[RunResult]) -> int:
+    """1 with the reasons on stderr when every run crashed (nothing was measured), else 0."""
+    if not runs or any(r.end != "crash" for r in runs):
+        return 0
+    reasons = sorted({r.detail or "no reason recorded" for r in runs})
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    errors.print(Text.assemble(("error:", "bold red"), f" every run crashed ({len(runs)} of {len(runs)}): {shown}"))
+    return 1
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -534,8 +549,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     from arcgames.play import play_game
 
-    get_game(args.game)
-    path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=args.level - 1)
+    level = _level_index(args.level, args.game)
+    path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=level)
     console.print(f"recording saved: {path}")
     return 0
 
@@ -565,7 +580,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.gif:
         console.print(f"wrote {viewer.export_gif(args.files[0], args.gif, fps=args.fps)}")
     elif args.ansi:
-        viewer.play_ansi(args.files[0], fps=args.fps)
+        viewer.play_ansi(args.files[0], fps=args.fps, console=console)
     else:
         viewer.show_window(args.files[0], fps=args.fps)
     return 0
@@ -637,11 +652,17 @@ def _competition(args: argparse.Namespace):  # -> Competition | None (the serve 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from arcgames import __version__
+
     parser = argparse.ArgumentParser(prog="arcgames", description="An open, local interactive reasoning benchmark.")
+    parser.add_argument("--version", action="version", version=f"arcgames {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     packs = argparse.ArgumentParser(add_help=False)
     packs.add_argument("--pack", type=Path, action="append", metavar="DIR",
                        help=f"also load the games in this folder (repeatable; or set ${PACKS_ENV})")  # fmt: skip
+    packs.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colours on stdout: auto (a terminal, or FORCE_COLOR set), always (also into a pipe), "
+                       "never")  # fmt: skip
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         """Every subcommand accepts --pack, so pack games work wherever games do."""
@@ -825,8 +846,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stdout_console(color: str) -> Console:
+    """The console for stdout under ``--color``: ``always`` is 24-bit colour (the palette's own) even into a pipe."""
+    if color == "always":
+        return Console(force_terminal=True, color_system="truecolor")
+    return Console(color_system=None) if color == "never" else Console()
+
+
 def main(argv: list[str] | None = None) -> int:
+    global console
     args = build_parser().parse_args(argv)
+    console = stdout_console(args.color)
     try:
         args.pack_games = [game_id for folder in args.pack or [] for game_id in use_pack(folder)]
         return args.func(args)

@@ -66,12 +66,18 @@ class Engine:
         self.game = game
         self._undoable = ActionId.ACTION7 in game.actions
         self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
+        # The board as the last level-completing action left it: the next level's frame replaces it at once,
+        # so the play window shows this one for a moment. Drawn only on completions, never part of a step's result.
+        self.solved_frame: np.ndarray | None = None
         self.reset(level)
 
     def reset(self, level: int = 0) -> None:
         """Start a new play at ``level`` (0-based) with all counters at zero."""
         if isinstance(level, bool) or not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
-            raise ValueError(f"level must be an integer in 0..{self.game.num_levels - 1}, got {level!r}")
+            raise ValueError(
+                f"level must be an integer in 0..{self.game.num_levels - 1} (a 0-based index: "
+                f"levels 1..{self.game.num_levels} as people count them), got {level!r}"
+            )
         self.game_state = GameState.NOT_FINISHED
         self.levels_completed = 0
         self.action_count = 0
@@ -117,9 +123,10 @@ class Engine:
         outcome = advance(self.game, self.state, act)
         if outcome == Outcome.WON:
             self.levels_completed += 1
+            self._draw()
+            self.solved_frame = self._frame.copy()
             if self.level + 1 == self.game.num_levels:
                 self.game_state = GameState.WIN
-                self._draw()
             else:
                 self._start_level(self.level + 1)
             return True

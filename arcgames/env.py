@@ -104,7 +104,7 @@ class ArcGameEnv(gym.Env):
         from arcgames.window import draw_frame, draw_status, open_window, pygame
 
         if self._window is None:
-            self._window = open_window(f"arcgames {self.game.id}")
+            self._window = open_window(f"arcgames {self.game.id}", interactive=False)
             self._clock = pygame.time.Clock()
         pygame.event.pump()  # keep the window responsive; input belongs to `arcgames play`
         info = self._info()

@@ -52,6 +52,7 @@ QUIT_KEYS = frozenset({pygame.K_ESCAPE, pygame.K_q})
 SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_GUI
 HELP_KEYS = frozenset({pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH})  # "?" is Shift+/ on most layouts
 HINT_MS = 2500  # how long a hint stays in the status bar
+SOLVED_MS = 600  # how long a solved level's board stays up before the next level (any key skips it)
 
 UNUSED_HINTS: dict[ActionId, str] = {
     ActionId.ACTION1: "this game doesn't use the arrow keys",
@@ -86,11 +87,17 @@ class PlaySession:
     help_shown: bool = False
     hint: str = ""
     hint_until: int = 0  # pygame ticks (ms) when the hint disappears
+    solved: np.ndarray | None = None  # the board that completed a level, shown until solved_until
+    solved_until: int = 0
     quit: bool = False
 
     @property
     def state(self) -> str:
         return self.info["state"]
+
+    @property
+    def showing_solved(self) -> bool:
+        return self.solved is not None and pygame.time.get_ticks() < self.solved_until
 
     def flash(self, text: str) -> None:
         """Show a short hint in the status bar."""
@@ -105,12 +112,16 @@ class PlaySession:
         elif self.state == "GAME_OVER" and action.id != ActionId.RESET:
             self.flash("game over: press R to retry the level")
         else:
+            completed = self.info["levels_completed"]
             try:
                 self.frame, _, _, _, self.info = self.env.step(action)
             except InvalidActionError as err:  # the checks above should make this unreachable
                 self.flash(str(err))
                 return
             self.help_shown = False
+            if self.info["levels_completed"] > completed and self.state != "WIN":  # the win screen shows the board
+                self.solved = self.env.unwrapped.engine.solved_frame.copy()
+                self.solved_until = pygame.time.get_ticks() + SOLVED_MS
 
 
 def handle_event(session: PlaySession, event: pygame.event.Event, window_size: tuple[int, int]) -> None:
@@ -120,12 +131,16 @@ def handle_event(session: PlaySession, event: pygame.event.Event, window_size: t
     elif event.type == pygame.KEYDOWN:
         if event.key in QUIT_KEYS:
             session.quit = True
+        elif session.showing_solved:  # a key skips the solved board; it must not act on a level not yet seen
+            session.solved = None
         elif event.key in HELP_KEYS:
             session.help_shown = not session.help_shown
         elif event.key in KEYS:
             shortcut = getattr(event, "mod", 0) & SHORTCUT_MODS
             if not shortcut or KEYS[event.key] == ActionId.ACTION7:
                 session.request(Action(KEYS[event.key]))
+    elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and session.showing_solved:
+        session.solved = None
     elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
         pixel = frame_pixel_at(event.pos, window_size)
         if pixel is not None:  # clicks on the letterbox or the status bar are not game clicks
@@ -166,6 +181,11 @@ def status_line(info: dict[str, Any]) -> str:
 
 def draw(screen: pygame.Surface, session: PlaySession) -> None:
     """Draw the whole window for the session's current state."""
+    if session.showing_solved:
+        draw_frame(screen, session.solved)
+        solved = session.info["level"]  # the 0-based index of the next level is the solved level's number
+        draw_status(screen, f"level {solved} solved!", "any key goes on to the next level", note_is_hint=True)
+        return
     draw_frame(screen, session.frame)
     lines = overlay_lines(session)
     if lines:

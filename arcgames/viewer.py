@@ -179,11 +179,28 @@ def export_gif(path: str | Path, out: str | Path, fps: float = 8.0, scale: int =
 def play_ansi(
     path: str | Path, fps: float = 8.0, *, delay: float | None = None, console: Console | None = None
 ) -> None:
-    """Play the recording in the terminal; ``delay`` (seconds per frame) overrides ``fps``, 0 for no waiting."""
+    """Play the recording in the terminal; ``delay`` (seconds per frame) overrides ``fps``, 0 for no waiting.
+
+    On a terminal the frames replace each other in place. Into a pipe or a file every
+    frame is printed after the one before, without waiting: rich's live display would
+    keep only the last one there (colours follow the console: ``--color always``).
+    """
     recording, frames = load_frames(path)
     wait = 1 / _check_fps(fps) if delay is None else max(0.0, delay)
-    with Live(console=console or Console(), auto_refresh=False) as live:
-        for k, frame in enumerate(frames):
-            live.update(Group(Text(step_label(recording, k)), frame_to_rich(frame)), refresh=True)
+    console = console or Console()
+    views = (Group(Text(step_label(recording, k)), frame_to_rich(frame)) for k, frame in enumerate(frames))
+    if not (console.is_interactive and _is_tty(console)):
+        for view in views:
+            console.print(view, end="")
+        return
+    with Live(console=console, auto_refresh=False) as live:
+        for k, view in enumerate(views):
+            live.update(view, refresh=True)
             if wait and k < len(frames) - 1:
                 time.sleep(wait)
+
+
+def _is_tty(console: Console) -> bool:
+    """Whether the console writes to a real terminal (a forced-colour console into a pipe does not)."""
+    isatty = getattr(console.file, "isatty", None)
+    return bool(isatty and isatty())

@@ -9,8 +9,10 @@ on the pixel the player sees under the pointer.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -41,6 +43,42 @@ class NoDisplayError(OSError):
     """No screen to open the window on (an OSError, so the CLI reports it without a traceback)."""
 
 
+# What works without a window; there is no terminal version of `arcgames play`.
+WITHOUT_A_WINDOW = (
+    "set DISPLAY (a desktop session, or ssh -X) or run it under xvfb-run; without a window, "
+    "`arcgames replay FILE --ansi` or `--gif out.gif` show a recording and `arcgames show GAME --level N` "
+    "prints a level in the terminal"
+)
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None (then SDL decides).
+
+    Why check before SDL does: on Linux with neither X11 nor Wayland, SDL falls back to
+    its invisible "offscreen" driver, so ``arcgames play`` would wait forever for keys
+    from a window nobody sees (and libwayland prints a line about XDG_RUNTIME_DIR on the
+    way). An explicit SDL_VIDEODRIVER (``dummy`` in tests) is the user's choice and is kept.
+    """
+    if sys.platform in ("darwin", "win32") or os.environ.get("SDL_VIDEODRIVER"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set"
+
+
+@contextlib.contextmanager
+def _video_driver(name: str | None) -> Iterator[None]:
+    """``SDL_VIDEODRIVER=name`` while SDL picks its driver (it reads the variable only then)."""
+    if name is None:
+        yield
+        return
+    os.environ["SDL_VIDEODRIVER"] = name
+    try:
+        yield
+    finally:
+        os.environ.pop("SDL_VIDEODRIVER", None)
+
+
 def default_scale() -> int:
     """Window pixels per frame pixel: 10 where the desktop is tall enough, less on small screens."""
     try:
@@ -53,14 +91,23 @@ def default_scale() -> int:
     return max(MIN_SCALE, min(DEFAULT_SCALE, (min(heights) - BAR_HEIGHT - 120) // FRAME_SIZE))
 
 
-def open_window(title: str, scale: int | None = None) -> pygame.Surface:
-    """Initialise pygame and open the resizable window; returns the display surface."""
+def open_window(title: str, scale: int | None = None, interactive: bool = True) -> pygame.Surface:
+    """Initialise pygame and open the resizable window; returns the display surface.
+
+    With no display, an ``interactive`` window (play, the replay viewer: someone must see
+    it) is a :class:`NoDisplayError`; a window that only draws (the env's ``human`` render
+    mode, as ``check_env`` and headless scripts use it) draws with SDL's dummy driver.
+    """
     if scale is not None and (not isinstance(scale, int) or scale < 1):
         raise ValueError(f"scale must be a positive integer (window pixels per frame pixel), got {scale!r}")
+    problem = display_problem()
+    if problem and interactive:
+        raise NoDisplayError(f"cannot open the game window ({problem}); {WITHOUT_A_WINDOW}")
     try:
         # Only video and fonts: pygame.init() would also open audio, which prints ALSA errors
         # on machines without a sound card and is never used.
-        pygame.display.init()
+        with _video_driver("dummy" if problem else None):
+            pygame.display.init()
         pygame.font.init()
         side = FRAME_SIZE * (scale or default_scale())
         pygame.display.set_caption(title)
@@ -68,8 +115,7 @@ def open_window(title: str, scale: int | None = None) -> pygame.Surface:
     except pygame.error as err:
         pygame.quit()
         raise NoDisplayError(
-            f"cannot open the game window ({err}); run it on a desktop, or set SDL_VIDEODRIVER=dummy for a "
-            "headless run (`arcgames replay --gif` and `--ansi` need no window)"
+            f"cannot open the game window ({err}); {WITHOUT_A_WINDOW} (SDL_VIDEODRIVER=dummy runs it with no screen)"
         ) from None
 
 

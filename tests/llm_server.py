@@ -2,8 +2,9 @@
 
 It runs on 127.0.0.1 (port 0: the OS picks a free one) in a thread and answers
 ``POST /v1/chat/completions`` from a queue of :class:`Reply` specs set up by the test:
-tool calls, JSON text, malformed text, HTTP errors, slow replies. Every request body
-is kept in ``requests`` so tests can assert on the prompts the agent sent.
+tool calls, JSON text, malformed text, HTTP errors, slow replies, replies that drip
+byte by byte, bad token counts, error bodies that echo the request's headers. Every
+request body is kept in ``requests`` so tests can assert on the prompts the agent sent.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ class Reply:
     status: int = 200
     delay: float = 0.0  # seconds to wait before answering (beyond the client's timeout: a timeout)
     headers: dict[str, str] = field(default_factory=dict)
-    usage: bool = True  # include token counts
+    usage: Any = True  # True: estimated token counts; False: none; anything else is sent as "usage" verbatim
+    drip: float = 0.0  # > 0: send the whole HTTP response one byte per this many seconds
+    echo_headers: bool = False  # an error body that repeats the request's headers (as some proxies do)
+    body: bytes | None = None  # sent verbatim as a 200 JSON body instead of a completion
 
 
 def tool(action: str, x: int | None = None, y: int | None = None, note: str = "", **extra: Any) -> Reply:
@@ -44,8 +48,8 @@ def text(content: str) -> Reply:
     return Reply(text=content)
 
 
-def error(status: int, message: str = "scripted error", **headers: str) -> Reply:
-    return Reply(status=status, text=message, headers=headers)
+def error(status: int, message: str = "scripted error", echo_headers: bool = False, **headers: str) -> Reply:
+    return Reply(status=status, text=message, headers=headers, echo_headers=echo_headers)
 
 
 def estimate_tokens(data: Any) -> int:
@@ -61,6 +65,7 @@ class LLMServer:
         self.default: Reply | None = None
         self.reject_tools = False  # answer 400 to any request with "tools", like servers without tool calling
         self.requests: list[dict[str, Any]] = []
+        self.hangups: list[float] = []  # perf_counter times at which a client left a dripping reply
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._http.daemon_threads = True
@@ -104,12 +109,17 @@ class LLMServer:
                 reply = server._next(body)
                 time.sleep(reply.delay)
                 if reply.status != 200:
-                    payload = {"error": {"message": reply.text, "type": "scripted", "code": reply.status}}
-                    return self._send(reply.status, payload, reply.headers)
-                self._send(200, completion(body, reply), reply.headers)
+                    message = reply.text
+                    if reply.echo_headers:
+                        message = f"{message}; your request: " + "; ".join(f"{k}: {v}" for k, v in self.headers.items())
+                    payload = {"error": {"message": message, "type": "scripted", "code": reply.status}}
+                    return self._send(reply.status, payload, reply.headers, reply.drip)
+                self._send(200, reply.body or completion(body, reply), reply.headers, reply.drip)
 
-            def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(payload).encode()
+            def _send(self, status: int, payload: Any, headers: dict[str, str], drip: float = 0) -> None:
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                if drip:
+                    return self._drip(status, data, drip)
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
@@ -120,6 +130,18 @@ class LLMServer:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client timed out and left: that was the point of a slow reply
+
+            def _drip(self, status: int, data: bytes, drip: float) -> None:
+                head = f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                raw = head.encode() + data
+                self.close_connection = True
+                try:
+                    for i in range(len(raw)):
+                        self.wfile.write(raw[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(drip)
+                except OSError:  # the client gave up on us, as it should
+                    server.hangups.append(time.perf_counter())
 
         return Handler
 
@@ -139,7 +161,9 @@ def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
         "model": request.get("model", "test-model"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
     }  # fmt: skip
-    if reply.usage:
+    if reply.usage is not True and reply.usage is not False:
+        result["usage"] = reply.usage
+    elif reply.usage:
         prompt = estimate_tokens(request["messages"]) + (estimate_tokens(request["tools"]) if "tools" in request else 0)
         answer = estimate_tokens(message.get("tool_calls") or message["content"] or "")
         result["usage"] = {"prompt_tokens": prompt, "completion_tokens": answer, "total_tokens": prompt + answer}

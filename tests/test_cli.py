@@ -63,6 +63,10 @@ def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tm
         (["score", "/no/such/folder"], "is not a folder of recordings"),
         (["solve"], "give a game id, or --write-counts"),
         (["list", "--pack", "/no/such/pack"], "is not a folder"),
+        (["play", "ujzd", "--level", "7"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 7"),
+        (["play", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
+        (["show", "ujzd", "--level", "6"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 6"),
+        (["solve", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], argv, message) -> None:
@@ -75,3 +79,17 @@ def test_failed_verification_exits_1(capsys: pytest.CaptureFixture[str], tmp_pat
     bad.write_text("not json\n")
     assert main(["replay", str(bad), "--verify"]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    import arcgames
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"arcgames {arcgames.__version__}"
+    result = subprocess.run([sys.executable, "-m", "arcgames", "list", "--json"], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 0 and {g["id"] for g in json.loads(result.stdout)} == set(arcgames.list_games())

@@ -225,3 +225,38 @@ def test_a_run_over_its_stated_budget_fails_verification(tmp_path: Path) -> None
     lines[0] = json.dumps(header, separators=(",", ":")) + "\n"
     result = verify(forge(tmp_path / "forged.jsonl", lines))
     assert not result.ok and "over the budget" in result.reason
+
+
+LOCAL_AGENT = """
+from arcgames.actions import Action
+
+
+class MyAgent:
+    name = "mine"
+
+    def reset(self, game):
+        pass
+
+    def act(self, frame, info):
+        return Action.ACTION4
+"""
+
+
+def test_an_agent_file_in_the_current_folder_loads_in_workers_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from arcgames.cli import main
+
+    (tmp_path / "my_local_agent.py").write_text(LOCAL_AGENT)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])  # as the console script
+    argv = ["eval", "--agent", "my_local_agent:MyAgent", "--games", "ujzd", "--runs", "2", "--workers", "2",
+            "--max-actions", "3", "--out", str(tmp_path / "out"), "--json"]  # fmt: skip
+    assert main(argv) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert len(runs) == 2 and all(r["verified"] and r["end"] == "budget" for r in runs)
+    assert main(["run", "ujzd", "--agent", "my_local_agent:MyAgent", "--steps", "2", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--agent", "no_such_agent_file:MyAgent", "--games", "ujzd", "--out", str(tmp_path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"looked up in the current folder ({tmp_path})" in err and "PYTHONPATH" in err and "Traceback" not in err

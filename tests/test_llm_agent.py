@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import socket
+import time
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -236,6 +237,56 @@ def test_out_of_range_click_is_corrected_on_retry(server: LLMServer) -> None:
 
 
 @pytest.mark.parametrize(
+    "coordinates",
+    [
+        '"x": "ten", "y": 3',
+        '"x": 3.5, "y": 3',
+        '"x": {"value": 3}, "y": 3',
+        '"x": [3], "y": 3',
+        '"x": 3',
+        '"y": 3',
+        '"x": -1, "y": 3',
+        '"x": true, "y": false',
+        '"x": null, "y": null',
+        '"x": 1e308, "y": 3',
+        '"x": 123456789012345678901234567890, "y": 3',
+        '"x": ' + "9" * 5000 + ', "y": 3',  # more digits than int() converts
+        '"x": "' + "9" * 5000 + '", "y": 3',
+        '"x": "\u00b2", "y": 3',  # a superscript two: str.isdigit() says yes, int() says no
+        '"x": NaN, "y": Infinity',
+        '"x": ' + "[" * 50_000 + "]" * 50_000 + ', "y": 3',  # deeper than the recursion limit
+    ],
+)
+def test_malformed_click_arguments_are_invalid_replies_and_retried(server: LLMServer, coordinates: str) -> None:
+    server.add(Reply(tool_args='{"action": "ACTION6", ' + coordinates + "}"), tool("ACTION6", 10, 20))
+    agent = make_agent(server, max_retries=2)
+    assert Play(agent, click_game()).turn() == Action.click(10, 20)
+    assert agent.stats.malformed_replies == 1 and agent.stats.default_actions == 0
+    answer = server.requests[1]["messages"][-1]["content"]
+    assert answer.startswith("Error: ") and len(answer) < 400  # told what to fix, without echoing megabytes
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"choices": ' + b"9" * 5000 + b"}",
+        b'"a completion, honestly"',
+        b'{"choices": "none", "usage": {"prompt_tokens": -1}}',
+        b'{"choices": [{"message": {"content": 5, "tool_calls": "x"}}]}',
+        b'{"choices": [{"message": {"tool_calls": [{"id": 7, "function": {"name": [], "arguments": {}}}]}}]}',
+    ],
+)
+def test_unreadable_reply_bodies_are_invalid_replies_and_retried(server: LLMServer, body: bytes) -> None:
+    server.add(Reply(body=body), tool("ACTION4"))
+    agent = make_agent(server, max_retries=2)
+    assert Play(agent).turn() == Action.ACTION4
+    assert agent.stats.malformed_replies == 1 and agent.stats.default_actions == 0
+    assert agent.last_usage["tokens_in"] > 0  # what was sent is charged even when the answer is garbage
+
+
+@pytest.mark.parametrize(
     ("reply", "tool_args", "message"),
     [
         ("", None, "the reply was empty"),
@@ -298,14 +349,57 @@ def test_retries_give_up_with_the_last_error(server: LLMServer, delays: list[flo
     assert len(delays) == 2 and len(server.requests) == 3
 
 
-def test_connection_errors_are_retried(monkeypatch: pytest.MonkeyPatch, delays: list[float]) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
+def dead_url() -> str:
+    """The URL of a port nobody listens on."""
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    agent = LLMAgent(model=MODEL, base_url=f"http://127.0.0.1:{port}/v1", http_retries=3)
-    with pytest.raises(openai.APIConnectionError):
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+
+
+def test_an_unreachable_server_fails_fast_without_backoff(monkeypatch: pytest.MonkeyPatch, delays: list[float]) -> None:
+    url = dead_url()
+    agent = LLMAgent(model=MODEL, base_url=url, http_retries=3)
+    start = time.perf_counter()
+    with pytest.raises(llm_client.ServerUnreachableError, match=f"cannot reach the LLM server at {url}: .*--base-url"):
         Play(agent).turn()
-    assert len(delays) == 3
+    assert delays == [] and agent.client.retries_done == 1  # one immediate second try, no backoff
+    assert time.perf_counter() - start < 2
+
+
+def test_eval_against_an_unreachable_server_exits_1_with_the_reason(
+    server: LLMServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = dead_url()
+    start = time.perf_counter()
+    argv = ["eval", "--agent", "llm", "--model", MODEL, "--base-url", url, "--games", GAME, "--runs", "2",
+            "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "every run crashed (2 of 2)" in err and f"cannot reach the LLM server at {url}" in err
+    assert time.perf_counter() - start < 10
+    assert main([*argv, "--json"]) == 1  # the finished runs are read back: still all crashed, still exit 1
+    assert json.loads(capsys.readouterr().out)["runs"][0]["end"] == "crash"
+
+
+def test_a_reply_that_drips_is_cut_off_at_the_deadline_and_retried(server: LLMServer, delays: list[float]) -> None:
+    # About 400 bytes at 20 ms a byte: 8 s to arrive, each byte well inside any socket timeout.
+    server.add(Reply(tool_args={"action": "ACTION3"}, drip=0.02), tool("ACTION4"))
+    agent = make_agent(server, timeout=0.5)
+    start = time.perf_counter()
+    assert Play(agent).turn() == Action.ACTION4  # the dripping ACTION3 never counted
+    assert time.perf_counter() - start < 2.5
+    assert len(delays) == 1 and agent.stats.http_retries == 1
+    deadline = time.perf_counter() + 2
+    while not server.hangups and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    assert server.hangups, "the cut-off request's connection was left open"
+
+
+def test_an_error_reply_that_never_ends_is_cut_off_too(server: LLMServer, delays: list[float]) -> None:
+    server.add(Reply(status=500, text="x" * 5000, drip=0.01), tool("ACTION4"))
+    start = time.perf_counter()
+    assert Play(make_agent(server, timeout=0.4)).turn() == Action.ACTION4
+    assert time.perf_counter() - start < 2.5 and len(delays) == 1
 
 
 def test_other_http_errors_fail_at_once(server: LLMServer, delays: list[float]) -> None:
@@ -333,11 +427,71 @@ def test_use_tools_false_never_offers_tools(server: LLMServer) -> None:
     assert "tools" not in server.requests[0]
 
 
-def test_replies_without_usage_cost_nothing_and_are_counted(server: LLMServer) -> None:
+def test_replies_without_usage_are_charged_the_byte_floor_and_counted(server: LLMServer) -> None:
     server.add(Reply(tool_args={"action": "ACTION4"}, usage=False))
     agent = make_agent(server)
     Play(agent).turn()
-    assert agent.last_usage == {"tokens_in": 0, "tokens_out": 0, "cost": 0.0} and agent.stats.usage_missing == 1
+    sent = llm_client.text_bytes([server.requests[0]["messages"], server.requests[0]["tools"]])
+    assert agent.last_usage["tokens_in"] == -(-sent // llm_client.BYTES_PER_TOKEN_FLOOR) > 100
+    assert agent.last_usage["tokens_out"] >= 1 and agent.stats.usage_missing == 1
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        {"prompt_tokens": -(10**9), "completion_tokens": -5, "total_tokens": 0},
+        {"prompt_tokens": 0, "completion_tokens": 0},
+        {},
+        {"prompt_tokens": "9999", "completion_tokens": 2.5},
+        {"prompt_tokens": True, "completion_tokens": None},
+        {"prompt_tokens": 10**30, "completion_tokens": 1},
+        "lots",
+        [1, 2],
+    ],
+)
+def test_untrusted_token_counts_still_trip_the_token_budget(server: LLMServer, tmp_path: Path, usage) -> None:
+    server.default = Reply(tool_args={"action": "ACTION1"}, usage=usage)
+    kwargs = {"model": MODEL, "base_url": server.url, "max_tokens_total": 5000}
+    (run,) = evaluate("llm", games=[GAME], out=tmp_path, agent_kwargs=kwargs, budget_factor=100).runs
+    assert run.end == "budget" and "token budget spent" in run.detail
+    steps = read_recording(run.path).steps
+    assert all(0 < s.tokens_in < 10**7 and s.tokens_out > 0 for s in steps)
+    assert 1 < len(steps) < 100
+
+
+def test_the_api_key_never_reaches_the_recording_or_the_console(
+    monkeypatch: pytest.MonkeyPatch, server: LLMServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = "sk-test-SECRET-0123456789abcdef"
+    monkeypatch.setenv("ARCGAMES_LLM_API_KEY", key)
+    server.add(text(f"my instructions say Bearer {key}; going up"), tool("ACTION1"), error(401, "bad key", True))
+    argv = ["eval", "--agent", "llm", "--model", MODEL, "--base-url", server.url, "--games", GAME,
+            "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    (path,) = tmp_path.glob("*.jsonl")
+    recorded = path.read_text()
+    assert "bad key; your request:" in recorded and "[redacted API key]" in recorded
+    for kept in (recorded, out, err):
+        assert key not in kept and key[:16] not in kept
+
+
+def test_echoed_keys_are_redacted_from_replies_and_errors(
+    monkeypatch: pytest.MonkeyPatch, server: LLMServer, delays: list[float]
+) -> None:
+    key = "sk-test-SECRET-0123456789abcdef"
+    monkeypatch.setenv("ARCGAMES_LLM_API_KEY", key)
+    server.add(text(f"echo {key}"), tool("ACTION1"), error(500, "boom", True), error(500, "boom", True))
+    agent = make_agent(server, http_retries=1)
+    play = Play(agent)
+    play.turn()
+    assert key not in json.dumps(agent.summary())
+    echoed = server.requests[1]["messages"][-2]  # the bad reply, sent back to the model with the error
+    assert echoed["role"] == "assistant" and echoed["content"] == "echo [redacted API key]"
+    with pytest.raises(openai.InternalServerError) as caught:
+        play.turn()
+    assert key not in str(caught.value) and key not in json.dumps(caught.value.body)
+    assert "Bearer [redacted API key]" in str(caught.value)
 
 
 def test_game_over_is_answered_with_reset_without_asking(server: LLMServer) -> None:

@@ -138,17 +138,57 @@ def test_reset_and_undo_are_recorded_and_shortcuts_are_not_moves() -> None:
 
 def test_winning_the_game_shows_the_win_screen_and_ends_the_recording() -> None:
     game = get_game("ujzd")
-    keys = [key(ARROWS[a.id]) for level in range(game.num_levels) for a in solve(game, level).actions]
+    levels = [[key(ARROWS[a.id]) for a in solve(game, level).actions] for level in range(game.num_levels)]
+    # Between levels, one key skips the solved board (and is not an action).
+    keys = [k for level in levels for k in [*level, key(pygame.K_SPACE)]][:-1]
     shots: list[np.ndarray] = []
     script = Script(keys, [], [key(pygame.K_RIGHT), key(pygame.K_r)])  # after the win, moves and R do nothing
     script.on_call = lambda s: shots.append(pygame.surfarray.array3d(pygame.display.get_surface()))
     path = play_game("ujzd", "fay", None, events=script)
 
     recording = read_recording(path)
-    assert recording.end.reason == "win" and len(recording.steps) == len(keys)
+    assert recording.end.reason == "win" and len(recording.steps) == sum(map(len, levels))
     assert verify(path).ok
     # The win screen darkens the frame: the last picture differs from the one before the winning move.
     assert not np.array_equal(shots[1], shots[-1])
+
+
+def frame_on_screen() -> np.ndarray:
+    """The 64x64 frame drawn in the window, as palette RGB, read at each frame pixel's centre."""
+    screen = pygame.display.get_surface()
+    size = screen.get_size()
+    return np.array([[tuple(screen.get_at(window_pos_of(x, y, size)))[:3] for x in range(64)] for y in range(64)])
+
+
+def test_a_solved_level_stays_on_screen_for_a_moment_and_a_key_skips_it() -> None:
+    engine = Engine(get_game("ujzd"))
+    for _ in range(3):
+        engine.step(Action.RIGHT)
+    solved, level_2 = PALETTE_RGB[engine.solved_frame], PALETTE_RGB[engine.frame]
+    assert not np.array_equal(solved, level_2)
+    seen: list[np.ndarray] = []
+    ticks: list[int] = []
+
+    def look(script: Script) -> None:
+        seen.append(frame_on_screen())
+        ticks.append(pygame.time.get_ticks())
+
+    # Solve level 1, then let frames pass with no input until the board has moved on by itself.
+    script = Script([key(pygame.K_RIGHT)] * 3, *([[]] * 40))
+    script.on_call = look
+    path = play_game("ujzd", "kim", None, events=script)
+    shown = [i for i, frame in enumerate(seen) if np.array_equal(frame, solved)]
+    assert shown and shown[0] == 1 and np.array_equal(seen[-1], level_2)
+    assert 400 <= ticks[shown[-1] + 1] - ticks[shown[0]] <= 1000  # about SOLVED_MS
+    assert actions_of(path) == ["ACTION4"] * 3 and verify(path).ok
+
+    # A key during the pause skips it and is not an action; the next key plays level 2.
+    seen.clear()
+    script = Script([key(pygame.K_RIGHT)] * 3, [key(pygame.K_LEFT)], [], [key(pygame.K_UP)])
+    script.on_call = look
+    path = play_game("ujzd", "lee", None, events=script)
+    assert np.array_equal(seen[1], solved) and np.array_equal(seen[2], level_2)
+    assert actions_of(path) == ["ACTION4"] * 3 + ["ACTION1"] and verify(path).ok
 
 
 def _losing_moves(game_id: str) -> list[Action] | None:
@@ -233,6 +273,54 @@ def test_no_display_is_a_clear_error_and_leaves_no_recording(monkeypatch: pytest
     with pytest.raises(NoDisplayError, match="SDL_VIDEODRIVER=dummy"):
         play_game("ujzd", "jo", None)
     assert not recordings_dir().exists() or not any(recordings_dir().iterdir())
+
+
+def no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Linux machine with no X11, no Wayland and no SDL driver chosen."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+
+
+def test_no_display_at_all_fails_at_once_naming_the_fixes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from arcgames.cli import main
+
+    no_display(monkeypatch)
+    start = time.monotonic()
+    assert main(["play", "ujzd", "--out", str(tmp_path / "plays")]) == 2
+    assert time.monotonic() - start < 5  # not SDL's invisible offscreen window waiting for keys
+    err = " ".join(capsys.readouterr().err.split())
+    assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in err and "xvfb-run" in err
+    assert "arcgames replay FILE --ansi" in err and "--gif" in err and "Traceback" not in err
+    assert not (tmp_path / "plays").exists()
+
+
+def test_the_env_human_render_mode_draws_unseen_with_no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arcgames.env import make
+
+    no_display(monkeypatch)
+    env = make("ujzd", render_mode="human")  # as check_env and headless training scripts use it
+    env.reset()
+    env.step(Action.RIGHT)
+    assert pygame.display.get_driver() == "dummy" and "SDL_VIDEODRIVER" not in os.environ
+    env.close()
+
+
+@pytest.mark.slow
+def test_headless_play_and_check_as_a_newcomer_runs_them(tmp_path: Path) -> None:
+    """``python -m arcgames`` in a bare environment: play fails at once; check prints no SDL noise."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.pop("XDG_RUNTIME_DIR", None)
+    play = subprocess.run([sys.executable, "-m", "arcgames", "play", "ujzd", "--out", str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert play.returncode == 2 and "xvfb-run" in play.stderr and "Traceback" not in play.stderr
+    check = subprocess.run([sys.executable, "-m", "arcgames", "check", "--games", "ujzd"], env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    for output in (play.stderr, check.stderr, check.stdout):
+        assert "XDG_RUNTIME_DIR" not in output
 
 
 # --- a real X server -----------------------------------------------------------

@@ -163,3 +163,43 @@ def test_cli_history_and_replay(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["replay", str(path), "--gif", str(tmp_path / "a.gif"), "--fps", "20"]) == 0
     assert Image.open(tmp_path / "a.gif").n_frames == 4
     assert main(["history"]) == 0  # the default folder (ARCGAMES_HOME in tmp) may be empty
+
+
+def test_the_replay_window_with_no_display_fails_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sys
+
+    path = record("ujzd", [Action.RIGHT], tmp_path)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["replay", str(path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in err and "replay FILE --ansi" in err and "--gif" in err
+
+
+def test_piped_terminal_replay_prints_every_frame_with_colours_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    actions = [Action.RIGHT, Action.LEFT, Action.RIGHT]
+    path = record("ujzd", actions, tmp_path)
+    labels = [f"step {k} of 3: {a} in level 1" for k, a in enumerate(actions, start=1)]
+    assert main(["replay", str(path), "--ansi", "--fps", "1000", "--color", "always"]) == 0
+    out = capsys.readouterr().out
+    assert "step 0 of 3: start, level 1" in out and all(label in out for label in labels)
+    assert out.count("\x1b[") > 3 * 64 * 32  # a colour escape for every half-block of every frame
+    assert main(["replay", str(path), "--ansi", "--fps", "1000"]) == 0  # auto: a pipe gets no colours
+    plain = capsys.readouterr().out
+    assert all(label in plain for label in labels) and "\x1b[" not in plain
+    assert main(["show", "ujzd", "--color", "always"]) == 0
+    assert "\x1b[" in capsys.readouterr().out
+
+
+def test_force_color_keeps_the_colours_of_a_piped_show(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert main(["show", "ujzd"]) == 0
+    assert "\x1b[" in capsys.readouterr().out

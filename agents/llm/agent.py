@@ -41,7 +41,7 @@ class Stats:
     default_actions: int = 0  # actions taken by default after max_retries malformed replies
     auto_resets: int = 0  # RESETs sent without asking, because after GAME OVER nothing else is allowed
     tools_fallback: str | None = None  # why tool calling was dropped for strict-JSON replies
-    usage_missing: int = 0  # replies without token counts (their tokens count as 0)
+    usage_missing: int = 0  # replies without plausible token counts (charged the byte floor, see .client)
     tokens_in: int = 0
     tokens_out: int = 0
     cost: float = 0.0  # USD
@@ -64,11 +64,15 @@ class LLMAgent:
             switch the agent to strict-JSON text replies for the rest of the play.
         image: also send the frame as a PNG, for vision models.
         rle: run-length encode the frame text (fewer tokens, rows no longer aligned).
-        timeout: seconds per HTTP request; a timeout is retried like a rate limit.
-        http_retries: retries of one request after rate limits, timeouts, connection errors, 5xx.
+        timeout: wall-clock seconds one HTTP request may take, however slowly the reply
+            arrives (a reply that drips or never ends is cut off); retried like a rate limit.
+        http_retries: retries of one request after rate limits, timeouts and 5xx answers. A
+            connection the server refuses is tried once more, then the play ends at once.
         max_reply_tokens: the ``max_tokens`` of each completion (None: the server's default).
         max_tokens_total: token budget of one play (prompt + completion); when spent,
             ``act`` raises AgentBudgetExceeded and the harness ends the run with "budget".
+            Counts the server's figures, but never less than a floor counted from the bytes
+            sent and received (see :mod:`.client`), so a server's bad counts cannot evade it.
         max_cost: the same in USD, priced by :mod:`.prices`.
     """
 
@@ -157,6 +161,8 @@ class LLMAgent:
                 messages = self._messages(frame, info)  # the same turn again, asking for JSON text
                 continue
             try:
+                if reply.problem:
+                    raise ReplyError(reply.problem)
                 parsed = parse_reply(reply.text, reply.tool_args, available)
                 if failures:
                     self.last_usage["invalid_replies"] = failures
@@ -164,7 +170,7 @@ class LLMAgent:
             except ReplyError as err:
                 failures += 1
                 problem = str(err)
-                if self.use_tools and reply.tool_args is None:
+                if self.use_tools and reply.tool_args is None and not reply.problem:
                     problem = f"no take_action call: {problem}"
                 self._event(info, "malformed", problem)
                 messages += self._retry_messages(reply, problem)

@@ -16,6 +16,7 @@ from arcgames.actions import FRAME_SIZE, Action, ActionId
 from .prompt import listed
 
 NOTE_LIMIT = 200  # characters of a note kept for the history
+SHOWN_CHARS = 40  # of a bad value quoted back to the model
 # Why accept names like "up": small models often answer with the meaning instead of the id.
 ALIASES = {
     "UP": ActionId.ACTION1,
@@ -35,6 +36,26 @@ class ReplyError(ValueError):
     """A reply that is not a valid action; the message tells the model what to fix."""
 
 
+def shown(value: Any) -> str:
+    """A bad value quoted back to the model, cut short (a reply may hold megabytes of it)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that raises ReplyError, with the reason, on every failure.
+
+    Why more than JSONDecodeError: a number of more than 4300 digits raises ValueError,
+    and nesting deeper than the interpreter's recursion limit raises RecursionError.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ReplyError(f"{err.msg} at line {err.lineno} column {err.colno}") from None
+    except (ValueError, RecursionError) as err:
+        raise ReplyError(str(err).split(":")[0] or type(err).__name__) from None
+
+
 @dataclass(frozen=True)
 class ParsedReply:
     action: Action
@@ -50,31 +71,36 @@ def parse_json_object(text: str | None) -> dict[str, Any]:
     if fenced:
         body = fenced.group(1)
     try:
-        value = json.loads(body)
-    except json.JSONDecodeError as err:
+        value = loads(body)
+    except ReplyError as err:
         raise ReplyError(
-            f"the reply is not valid JSON ({err.msg} at line {err.lineno} column {err.colno}); "
-            f"answer with only one JSON object like {_EXAMPLE}"
+            f"the reply is not valid JSON ({err}); answer with only one JSON object like {_EXAMPLE}"
         ) from None
     if not isinstance(value, dict):
         raise ReplyError(f"the reply is JSON but not an object; answer with one object like {_EXAMPLE}")
     return value
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,6}")  # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+
+
 def _coordinate(args: dict[str, Any], name: str) -> int:
     value = args.get(name)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if value is None or isinstance(value, bool) or not isinstance(value, int):
+    number: int | None = None
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    if number is None:
         raise ReplyError(
-            f"ACTION6 (click) needs integer x and y in 0..{FRAME_SIZE - 1}; {name} was {value!r}. "
+            f"ACTION6 (click) needs integer x and y in 0..{FRAME_SIZE - 1}; {name} was {shown(value)}. "
             'Example: {"action": "ACTION6", "x": 10, "y": 20}'
         )
-    if not 0 <= value < FRAME_SIZE:
-        raise ReplyError(f"click {name}={value} is outside the frame; x and y must be in 0..{FRAME_SIZE - 1}")
-    return value
+    if not 0 <= number < FRAME_SIZE:
+        raise ReplyError(f"click {name}={shown(number)} is outside the frame; x and y must be in 0..{FRAME_SIZE - 1}")
+    return number
 
 
 def action_from_args(args: dict[str, Any], available: tuple[ActionId, ...]) -> ParsedReply:
@@ -86,7 +112,7 @@ def action_from_args(args: dict[str, Any], available: tuple[ActionId, ...]) -> P
     key = name.strip().upper()
     action_id = ActionId[key] if key in ActionId.__members__ else ALIASES.get(key)
     if action_id is None:
-        raise ReplyError(f"unknown action {name!r}; use one of: {names}")
+        raise ReplyError(f"unknown action {shown(name)}; use one of: {names}")
     if action_id not in available:
         raise ReplyError(f"{action_id.name} is not available in this game; use one of: {names}")
     if action_id == ActionId.ACTION6:
@@ -101,9 +127,9 @@ def parse_reply(text: str | None, tool_args: str | None, available: tuple[Action
     """Parse a reply: the tool call's JSON arguments when there is a call, else the text as JSON."""
     if tool_args is not None:
         try:
-            args = json.loads(tool_args) if tool_args.strip() else {}
-        except json.JSONDecodeError as err:
-            raise ReplyError(f"the take_action arguments are not valid JSON ({err.msg}); call it again") from None
+            args = loads(tool_args) if tool_args.strip() else {}
+        except ReplyError as err:
+            raise ReplyError(f"the take_action arguments are not valid JSON ({err}); call it again") from None
         if not isinstance(args, dict):
             raise ReplyError("the take_action arguments must be a JSON object; call it again")
         return action_from_args(args, available)

@@ -1,7 +1,11 @@
 """PPO on the batched engine, in the spirit of CleanRL's ppo.py: read it top to bottom.
 
-    python -m arcgames.agents.ppo.train --device cuda          # the shipped baseline's recipe
+    python -m arcgames.agents.ppo.train --device cuda          # writes ppo-runs/<date-time>/
     python -m arcgames.agents.ppo.train --help                 # every hyperparameter, documented
+
+A run writes to a new ``ppo-runs/<date-time>`` folder in the current folder unless
+``--out`` says otherwise, so a trial never overwrites the shipped baseline; replacing
+that takes ``--out agents/ppo/checkpoint`` on purpose.
 
 An episode is one attempt at one level: it ends when the level is completed (reward 1),
 lost, or after ``episode_actions`` actions; the next episode starts at a level sampled
@@ -20,6 +24,7 @@ import platform
 import subprocess
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +36,7 @@ from arcgames.batched import GAME_OVER, BatchedEngine, unsupported_reason
 from arcgames.evaluate import resolve_games
 from arcgames.registry import get_game
 
-DEFAULT_OUT = Path(__file__).parent / "checkpoint"
+RUNS_FOLDER = Path("ppo-runs")  # relative: in the folder training is started from, never inside the package
 
 
 @dataclass
@@ -39,7 +44,7 @@ class Args:
     games: str = "public"
     """training games: a split name or comma-separated ids (games the batched engine cannot run are skipped)"""
     start_levels: str = "all"
-    """where episodes start: "all" (uniform over each game's levels) or a comma-separated list of 0-based levels"""
+    """where episodes start: "all" (uniform over each game's levels) or comma-separated level numbers, 1 = first"""
     total_steps: int = 20_000_000
     """environment steps (actions) to train for, over all envs"""
     num_envs: int = 4096
@@ -74,10 +79,12 @@ class Args:
     """torch device; falls back to CPU with a warning when CUDA is missing"""
     amp: bool = True
     """bfloat16 autocast for the network on CUDA (ignored on CPU)"""
-    out: Path = DEFAULT_OUT
-    """folder for checkpoint.pt, config.json, metrics.jsonl and learning_curves.png"""
+    out: Path | None = None
+    """folder for checkpoint.pt, config.json, metrics.jsonl and learning_curves.png (default: ppo-runs/<date-time>)"""
     log_every: int = 1
     """print a line every this many updates"""
+    progress_seconds: float = 10.0
+    """within an update, print a progress line at most this often (0: after every rollout step)"""
     extra: dict = field(default_factory=dict)
     """free-form notes stored in config.json"""
 
@@ -89,7 +96,7 @@ def parse_args(argv: list[str] | None = None) -> Args:
         if f.name == "extra":
             continue
         default = f.default
-        kind = {bool: _bool, Path: Path}.get(type(default), type(default))
+        kind = Path if f.name == "out" else {bool: _bool}.get(type(default), type(default))
         parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=default,
                             help=f"{docs.get(f.name, '')} (default: {default})")  # fmt: skip
     return Args(**vars(parser.parse_args(argv)))
@@ -143,10 +150,14 @@ class Envs:
 
     @staticmethod
     def _levels(spec: str, num_levels: int) -> Tensor:
-        levels = list(range(num_levels)) if spec == "all" else [int(s) for s in spec.split(",")]
-        if not levels or any(not 0 <= lv < num_levels for lv in levels):
-            raise ValueError(f"start levels {spec!r} must be 0-based levels below {num_levels}")
-        return torch.tensor(levels)
+        """``--start-levels`` (level numbers as people count them, 1 = first) as 0-based indices."""
+        try:
+            numbers = list(range(1, num_levels + 1)) if spec == "all" else [int(s) for s in spec.split(",")]
+        except ValueError:
+            numbers = []
+        if not numbers or any(not 1 <= n <= num_levels for n in numbers):
+            raise ValueError(f'--start-levels {spec!r}: give "all" or level numbers in 1..{num_levels}, e.g. 1,2')
+        return torch.tensor([n - 1 for n in numbers])
 
     def _sample(self, levels: Tensor, n: int) -> Tensor:
         index = torch.randint(len(levels), (n,), generator=self.generator, device=self.device)
@@ -167,6 +178,20 @@ class Envs:
             rewards.append(completed.float())
             dones.append(done)
         return torch.cat(rewards), torch.cat(dones)
+
+
+class Progress:
+    """Progress lines within an update, at most one per ``seconds`` (a first update can take minutes)."""
+
+    def __init__(self, seconds: float, start: float) -> None:
+        self.seconds, self.start, self.last = seconds, start, start
+
+    def tick(self, where: str, env_steps: int) -> None:
+        now = time.time()
+        if now - self.last >= self.seconds:
+            sps = env_steps / max(now - self.start, 1e-9)
+            print(f"  {where}  steps {env_steps:,}  SPS {sps:,.0f}  {now - self.start:.0f} s", flush=True)
+            self.last = now
 
 
 def hardware(device: torch.device) -> str:
@@ -200,10 +225,17 @@ def train(args: Args) -> dict:
         print("warning: CUDA is not available; training on the CPU instead")
         args.device = "cpu"
     device = torch.device(args.device)
+    args.out = out = args.out or RUNS_FOLDER / datetime.now().strftime("%Y%m%d-%H%M%S")
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     envs = Envs(args, device)
-    random_bar = random_success(envs, max(args.episode_actions * 4, 64))
+    batch_size = envs.num_envs * args.num_steps
+    if args.total_steps < batch_size:
+        print(f"note: --total-steps {args.total_steps:,} is less than one update ({envs.num_envs} envs x "
+              f"{args.num_steps} steps = {batch_size:,} env steps); training runs that one update")  # fmt: skip
+    bar_steps = max(args.episode_actions * 4, 64)
+    print(f"measuring a random policy in the same envs ({bar_steps * envs.num_envs:,} env steps) ...", flush=True)
+    random_bar = random_success(envs, bar_steps)
     print(f"games {','.join(envs.game_ids)}; {envs.num_envs} envs on {hardware(device)}; "
           f"random policy: {random_bar:.3f} levels per episode")  # fmt: skip
 
@@ -215,11 +247,11 @@ def train(args: Args) -> dict:
     masks_buf = torch.zeros((t, n, NUM_TYPES), dtype=torch.bool, device=device)
     actions_buf = torch.zeros((t, 3, n), dtype=torch.long, device=device)
     logp_buf, reward_buf, done_buf, value_buf = (torch.zeros((t, n), device=device) for _ in range(4))
-    batch_size = n * t
     minibatch = batch_size // args.num_minibatches
     updates = max(1, args.total_steps // batch_size)
     done = torch.zeros(n, device=device)
     metrics, start = [], time.time()
+    progress = Progress(args.progress_seconds, start)
 
     for update in range(1, updates + 1):
         for group in optimizer.param_groups:
@@ -235,6 +267,9 @@ def train(args: Args) -> dict:
             reward, done_now = envs.step(kind, x, y)
             reward_buf[step], done = reward, done_now.float()
             ep_done, ep_reward = ep_done + done.sum(), ep_reward + reward.sum()
+            progress.tick(f"update {update}/{updates}: rollout step {step + 1}/{t}", (update - 1) * batch_size
+                          + (step + 1) * n)  # fmt: skip
+        progress.tick(f"update {update}/{updates}: optimising ({args.update_epochs} epochs)", update * batch_size)
 
         with torch.no_grad(), torch.autocast(device.type, torch.bfloat16, enabled=amp):
             next_value = policy(envs.frames())[3].float()
@@ -285,10 +320,11 @@ def train(args: Args) -> dict:
     summary = {
         "games": envs.game_ids, "encoding_version": ENCODING_VERSION, "hardware": hardware(device),
         "device": str(device), "commit": git_commit(), "wall_seconds": round(time.time() - start, 1),
-        "torch": torch.__version__, "random_levels_per_episode": random_bar, "args": _jsonable(args),
+        "torch": str(torch.__version__), "random_levels_per_episode": random_bar, "args": _jsonable(args),
         "final_levels_per_episode": metrics[-1]["levels_per_episode"], "env_steps": metrics[-1]["env_steps"],
     }  # fmt: skip
-    save(policy, summary, metrics, args.out)
+    save(policy, summary, metrics, out)
+    print(f"wrote {out}: checkpoint.pt (PPOAgent(checkpoint=...) plays it), config.json, metrics, curves")
     return summary
 
 
