@@ -20,6 +20,7 @@ from arcgames.agent import GameInfo
 from arcgames.env import make
 from arcgames.evaluate import EvaluationInterrupted, RunResult
 from arcgames.game import GameDefinitionError
+from arcgames.plaintext import plain
 from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
 from arcgames.remote import RemoteError
 from arcgames.render import frame_to_rich, frame_to_text
@@ -194,8 +195,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         levels = sum(r.levels_completed for r in runs) / len(runs)
         actions = sum(r.actions for r in runs) / len(runs)
         verified = "by the host" if runs[0].hosted else "yes" if all(r.verified for r in runs) else "[red]NO[/]"
-        table.add_row(Text(game_id), str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}",
-                      Text(ends), verified)  # fmt: skip
+        table.add_row(plain(game_id), str(len(runs)), f"{levels:.2f} / {runs[0].num_levels}", f"{actions:.0f}",
+                      plain(ends), verified)  # fmt: skip
     console.print(table)
     if result.scorecard is not None:
         score = result.scorecard.get("score")
@@ -241,7 +242,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     curve = ", ".join("-" if e is None else f"{e:.2f}" for e in report.efficiency_curve)
     console.print(f"efficiency by level (baseline/actions, 1.0 = baseline pace): {curve}")
     for reason in report.rejected:
-        console.print(f"[red]not scored[/] {escape(reason)}", highlight=False)
+        console.print(plain("not scored ", "red") + plain(reason))
     return 0
 
 
@@ -566,12 +567,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if r.ok:
                 levels = ", ".join(str(n) for n in r.level_actions) or "none"
                 note = "" if r.complete else " (no end line: the play was interrupted)"
-                console.print(
-                    f"[green]OK[/] {r.path}: game {r.game_id}, {r.actions} actions, "
+                console.print(plain("OK ", "green") + plain(
+                    f"{r.path}: game {r.game_id}, {r.actions} actions, "
                     f"{r.levels_completed} levels (actions per level: {levels}), {r.state.value}{note}"
-                )
+                ))  # fmt: skip
             else:
-                console.print(f"[red]FAILED[/] {r.path}: {r.reason}", highlight=False)
+                console.print(plain("FAILED ", "red") + plain(f"{r.path}: {r.reason}"))
         return 0 if all(r.ok for r in results) else 1
     from arcgames import viewer
 
@@ -597,8 +598,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     for column in ("date", "player", "game", "levels", "actions", "end", "file"):
         table.add_column(column)
     for p in plays:
-        table.add_row(p.started_at.strftime("%Y-%m-%d %H:%M"), p.player, p.game_id, str(p.levels_completed),
-                      str(p.actions), p.end, p.path.name)  # fmt: skip
+        table.add_row(p.started_at.strftime("%Y-%m-%d %H:%M"), plain(p.player), plain(p.game_id),
+                      str(p.levels_completed), str(p.actions), plain(p.end), plain(p.path.name))  # fmt: skip
     console.print(table)
     return 0
 
@@ -861,10 +862,10 @@ def main(argv: list[str] | None = None) -> int:
         args.pack_games = [game_id for folder in args.pack or [] for game_id in use_pack(folder)]
         return args.func(args)
     except EvaluationInterrupted as err:
-        errors.print(f"[bold red]interrupted:[/] {escape(str(err))}", highlight=False)
+        errors.print(plain("interrupted: ", "bold red") + plain(err))
         return 1
     except USER_ERRORS as err:
-        errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
+        errors.print(plain("error: ", "bold red") + plain(err))
         return 2
 
 

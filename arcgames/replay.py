@@ -55,7 +55,7 @@ def _arcgames_engine(header: Header, path: Path) -> Engine:
             "it can only be replayed with the arcgames version that made it"
         )
     if not 0 <= header.start_level < game.num_levels:
-        raise RecordingError(f"{path}: start level {header.start_level} does not exist in game {game.id}")
+        raise RecordingError(f"{path}: start level {header.start_level + 1} does not exist in game {game.id}")
     return Engine(game, header.start_level)
 
 

@@ -6,8 +6,8 @@ is one ``BEGIN IMMEDIATE`` transaction (the write lock is taken up front, so two
 submitters queue instead of deadlocking on a lock upgrade), WAL mode lets readers see
 the last committed ranking while a submission is written, and foreign keys tie each
 per-game and per-recording row to its submission. A submission is therefore stored
-whole or not at all; ``UNIQUE`` play fingerprints make the second of two identical,
-concurrent submissions fail cleanly instead of storing twice.
+whole or not at all; play fingerprints, checked under the write lock, make the second of
+two identical, concurrent submissions fail cleanly instead of storing twice.
 
 The board owns its yardstick: its rules (runs per game, seeds, budget factor) are fixed
 when it is created, and its baselines are a versioned set stored inside it. Nothing a
@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -104,7 +105,7 @@ CREATE TABLE recordings (
     submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
     file_name TEXT NOT NULL,
     content_hash TEXT NOT NULL,          -- sha256 of the file's bytes
-    play_hash TEXT NOT NULL UNIQUE,      -- sha256 of what was played (game, version, start level, actions)
+    play_hash TEXT NOT NULL,             -- sha256 of what was played (game, version, start level, actions)
     game_id TEXT NOT NULL,
     run INTEGER NOT NULL,
     score REAL NOT NULL,
@@ -114,6 +115,7 @@ CREATE TABLE recordings (
     verified INTEGER NOT NULL CHECK (verified IN (0, 1)),
     PRIMARY KEY (submission_id, file_name)
 );
+CREATE INDEX recordings_by_play ON recordings (play_hash);
 """
 
 
@@ -280,12 +282,20 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def _back_up(conn: sqlite3.Connection) -> None:
-    """Copy the committed database beside itself: a later damage to the file loses nothing."""
+    """Copy the committed database beside itself: a later damage to the file loses nothing.
+
+    Best effort: the commit has happened, so a failed copy (disk full) warns instead of failing the write.
+    Each writer copies to its own temporary name, so concurrent submitters never share a half-made copy.
+    """
     path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
-    partial = path.with_name(path.name + BACKUP_SUFFIX + ".partial")
-    with closing(sqlite3.connect(partial)) as copy:
-        conn.backup(copy)
-    partial.replace(path.with_name(path.name + BACKUP_SUFFIX))
+    partial = path.with_name(f".{path.name}{BACKUP_SUFFIX}.{os.getpid()}-{threading.get_ident()}.partial")
+    try:
+        with closing(sqlite3.connect(partial)) as copy:
+            conn.backup(copy)
+        partial.replace(path.with_name(path.name + BACKUP_SUFFIX))
+    except (OSError, sqlite3.Error) as err:
+        partial.unlink(missing_ok=True)
+        warnings.warn(f"the leaderboard was written, but its backup copy was not: {err}", stacklevel=2)
 
 
 def _create(path: Path, rules: BoardRules) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 from rich import box
 from rich.table import Table
-from rich.text import Text
 
 from arcgames.leaderboard.store import TIERS, Submission, connect, default_db_path, list_submissions
+from arcgames.plaintext import plain
 
 SOLVER_LABEL = "solver counts — not human data"
 FORMULA = (
@@ -96,7 +96,7 @@ def tables(submissions: Sequence[Submission]) -> list[Table]:
     for rows in by_board(submissions).values():
         tier = rows[0][1].tier
         t = Table(
-            title=Text(f"arcgames leaderboard: {board_title(rows[0][1])}"),
+            title=plain(f"arcgames leaderboard: {board_title(rows[0][1])}"),
             box=box.SIMPLE_HEAD,
             padding=0,  # the box's column separator is the only gap: the table fits 80 columns
             show_edge=False,
@@ -109,12 +109,12 @@ def tables(submissions: Sequence[Submission]) -> list[Table]:
                          no_wrap=not text, min_width=10 if text else None)  # fmt: skip
         for rank, sub in rows:
             # Text(), never a str: a str cell is parsed as rich markup, and names are user input.
-            name = Text(sub.name, style="bold") + Text(f"\n({sub.player})", style="dim")
+            name = plain(sub.name, "bold") + plain(f"\n({sub.player})", "dim")
             baseline = "solver (not human)" if sub.baseline_provenance == "solver" else sub.baseline_provenance
             t.add_row(
                 str(rank), name, _with_ci(sub.total, sub.total_ci, "\n"), f"{sub.iqm:.3f}",
                 f"{sub.best_run_total:.3f}", f"{sub.levels_completed}/{sub.total_levels}", str(len(sub.recordings)),
-                Text(baseline), f"{sub.submitted_at:%Y-%m-%d}",
+                plain(baseline), f"{sub.submitted_at:%Y-%m-%d}",
             )  # fmt: skip
         out.append(t)
     return out

@@ -142,3 +142,23 @@ def test_a_missing_board_is_not_created_by_reading(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="leaderboard init"):
         connect(tmp_path / "none.sqlite")
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_fifo_in_a_submission_is_refused_at_once(whole: Path, tmp_path: Path) -> None:
+    import os
+
+    folder = copy(whole, tmp_path / "fifo")
+    (folder / "ujzd-r001.jsonl").unlink()
+    os.mkfifo(folder / "ujzd-r001.jsonl")  # reading it would block forever
+    with pytest.raises(SubmissionRejected, match="not a regular file"):
+        submit(folder, "fifo", db=board(tmp_path))
+
+
+def test_the_page_links_docs_only_where_they_exist(whole: Path, tmp_path: Path, monkeypatch) -> None:
+    import arcgames.leaderboard.views as views
+
+    db = board(tmp_path)
+    submit(whole, "random", db=db)
+    monkeypatch.setattr(views, "SCORING_DOC", tmp_path / "no-such-checkout" / "scoring.md")  # a wheel install
+    page = views.write_html(db, tmp_path / "site").read_text()
+    assert "docs/scoring.md in the arcgames source repository" in page and 'href="docs/scoring.md"' not in page

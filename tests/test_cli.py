@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import forge
 
 import arcgames
 from arcgames.cli import main
@@ -93,3 +94,34 @@ def test_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
     result = subprocess.run([sys.executable, "-m", "arcgames", "list", "--json"], capture_output=True, text=True,
                             timeout=60)  # fmt: skip
     assert result.returncode == 0 and {g["id"] for g in json.loads(result.stdout)} == set(arcgames.list_games())
+
+
+HOSTILE = "[bold red]x[/]\x1b[2J\x1b]0;pwned\x07"
+
+
+def hostile_recording(tmp_path: Path) -> Path:
+    """A recording whose game id and player carry rich markup and terminal control sequences."""
+    import arcgames
+    from arcgames.wrappers import RecordTrajectory
+
+    env = RecordTrajectory(arcgames.make("ujzd"), path=tmp_path / "plain.jsonl", player="p")
+    env.reset()
+    env.close()
+    text = (tmp_path / "plain.jsonl").read_text().splitlines(keepends=True)
+    header = json.loads(text[0])
+    header["game_id"], header["player"] = HOSTILE, HOSTILE
+    text[0] = json.dumps(header, separators=(",", ":")) + "\n"
+    return forge(tmp_path / "hostile.jsonl", text)
+
+
+def test_hostile_strings_print_as_plain_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = hostile_recording(tmp_path)
+    assert main(["replay", str(path), "--verify"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "[bold red]x[/]" in " ".join(out.split()) and "\x1b" not in out and "\\x1b" in out
+    assert main(["history", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert main(["show", HOSTILE]) == 2
+    err = capsys.readouterr().err
+    assert "unknown game id" in err and "\x1b" not in err and "Traceback" not in err

@@ -201,8 +201,13 @@ def test_duplicates_are_rejected_naming_the_earlier_submission(runs: dict[str, P
     for index in range(1, RUNS):
         shutil.copy(padded / best, padded / f"{GAME}-r00{index}.jsonl")
         rewrite(padded / f"{GAME}-r00{index}.jsonl", as_run(index))
-    with pytest.raises(SubmissionRejected, match=f"{GAME}-r001.jsonl: played exactly as {best}"):
-        submit(padded, "padded", db=db)
+    # Replay-valid and whole, so the self-reported tier cannot tell it from an agent whose runs agree
+    # (a confident policy plays the same each time); what it can refuse is any of those plays again.
+    padded_sub = submit(padded, "padded", db=db)
+    assert padded_sub.tier == "self-reported"
+    again = copy_run(runs, "random", tmp_path / "again")
+    with pytest.raises(SubmissionRejected, match=rf"{best}: played exactly as a run of #{padded_sub.id}"):
+        submit(again, "again", db=db)
     # Byte-level changes do not make a new play: CRLF is refused, and whitespace inside lines is the same play.
     spaced = tmp_path / "spaced"
     spaced.mkdir()
@@ -220,7 +225,7 @@ def test_duplicates_are_rejected_naming_the_earlier_submission(runs: dict[str, P
     (trailing / best).write_bytes((trailing / best).read_bytes() + b"  ")
     with pytest.raises(SubmissionRejected, match="data after the end line"):
         submit(trailing, "trailing", db=db)
-    assert row_counts(db)["submissions"] == 1
+    assert row_counts(db)["submissions"] == 2
 
 
 def _submit_in_a_process(run_dir: Path, name: str, db: Path) -> int:

@@ -346,3 +346,12 @@ def test_engine_is_named_only_for_other_engines(recording: Path) -> None:
     lines[0] = json.dumps(json.loads(lines[0]) | {"engine": "pinball"}, separators=(",", ":"))
     result = verify(forge(recording.with_name("forged.jsonl"), lines))
     assert not result.ok and "engine 'pinball'" in result.reason and "arcengine" in result.reason
+
+
+def test_a_start_level_outside_the_game_is_named_as_people_count(recording: Path) -> None:
+    lines = lines_of(recording)
+    header = json.loads(lines[0])
+    header["start_level"] = 9
+    lines[0] = json.dumps(header, separators=(",", ":")) + "\n"
+    result = verify(forge(recording.with_name("late.jsonl"), lines))
+    assert not result.ok and "start level 10 does not exist" in result.reason
