@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -227,55 +228,45 @@ def private_pack(folder: Path) -> Path:
     return folder
 
 
+@contextmanager
+def competition_host(tmp_path: Path, pack: Path, env: dict[str, str]) -> Iterator[str]:
+    """`arcgames serve --competition` as a real process on the pack, for AGENT and OTHER; yields its URL."""
+    participants = tmp_path / "participants.json"
+    participants.write_text(json.dumps({"participants": [AGENT.model_dump(), OTHER.model_dump()]}))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "arcgames.cli", "serve", "--competition", "--pack", str(pack), "--participants",
+         str(participants), "--runs", "2", "--port", "0", "--out", str(tmp_path / "served"), "--host-key",
+         str(tmp_path / "h.pem")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        yield server.stdout.readline().split(" at ")[1].split(" ")[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def remote_eval(url: str, agent: str, who: Participant, out: Path, env: dict[str, str]) -> dict:
+    command = [sys.executable, "-m", "arcgames.cli", "eval", "--agent", agent, "--remote", url, "--api-key", who.key,
+               "--out", str(out), "--json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.stdout, done.stderr
+    return json.loads(done.stdout)
+
+
 @pytest.mark.slow
 def test_end_to_end_private_pack_remote_eval_hosted_tier(tmp_path: Path) -> None:
     pack = private_pack(tmp_path / "private")
-    participants = tmp_path / "participants.json"
-    participants.write_text(json.dumps({"participants": [AGENT.model_dump()]}))
     host_env = {k: v for k, v in os.environ.items() if k != "ARCGAMES_PACKS"} | {"ARCGAMES_HOME": str(tmp_path)}
+    agent_env = host_env | {"PYTHONPATH": str(Path(__file__).parent)}  # the agent side has no pack
+    with competition_host(tmp_path, pack, host_env) as url:
+        cheat = remote_eval(url, "fake_agents:RegistryLookupAgent", OTHER, tmp_path / "cheat", agent_env)
+        assert all(r["end"] == "crash" and "not in the registry" in r["detail"] for r in cheat["runs"])
+        result = remote_eval(url, "explorer", AGENT, tmp_path / "client", agent_env)
+    assert len(result["runs"]) == 2 and all(r["hosted"] for r in result["runs"])
+    assert "level_baseline_actions" not in json.dumps(result["scorecard"])
     served = tmp_path / "served"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "arcgames.cli", "serve", "--competition", "--pack", str(pack), "--participants",
-         str(participants), "--runs", "2", "--port", "0", "--out", str(served), "--host-key", str(tmp_path / "h.pem")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=host_env,
-    )  # fmt: skip
-    try:
-        line = server.stdout.readline()
-        url = line.split(" at ")[1].split(" ")[0]
-        agent_env = {k: v for k, v in host_env.items() if k != "ARCGAMES_PACKS"}  # the agent side has no pack
-        agent_env["PYTHONPATH"] = str(Path(__file__).parent)
-        cheat = subprocess.run(
-            [sys.executable, "-m", "arcgames.cli", "eval", "--agent", "fake_agents:RegistryLookupAgent", "--remote",
-             url, "--api-key", AGENT.key, "--out", str(tmp_path / "cheat"), "--json"],
-            capture_output=True, text=True, env=agent_env, timeout=120,
-        )  # fmt: skip
-        runs = json.loads(cheat.stdout)["runs"]
-        assert all(r["end"] == "crash" and "not in the registry" in r["detail"] for r in runs)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    # That key's one card is spent; a fresh host for the honest run.
-    shutil.rmtree(served)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "arcgames.cli", "serve", "--competition", "--pack", str(pack), "--participants",
-         str(participants), "--runs", "2", "--port", "0", "--out", str(served), "--host-key", str(tmp_path / "h.pem")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=host_env,
-    )  # fmt: skip
-    try:
-        url = server.stdout.readline().split(" at ")[1].split(" ")[0]
-        done = subprocess.run(
-            [sys.executable, "-m", "arcgames.cli", "eval", "--agent", "explorer", "--remote", url, "--api-key",
-             AGENT.key, "--out", str(tmp_path / "client"), "--json"],
-            capture_output=True, text=True, env=agent_env, timeout=300,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        result = json.loads(done.stdout)
-        assert len(result["runs"]) == 2 and all(r["hosted"] for r in result["runs"])
-        assert "level_baseline_actions" not in json.dumps(result["scorecard"])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    (card,) = [p for p in served.iterdir() if p.is_dir()]
+    (card,) = [p for p in served.iterdir() if json.loads((p / MANIFEST_FILE).read_text())["participant"] == "team-a"]
     db = tmp_path / "board.sqlite"
     board_env = host_env | {"ARCGAMES_PACKS": str(pack)}
     cli = [sys.executable, "-m", "arcgames.cli"]
