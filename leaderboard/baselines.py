@@ -40,15 +40,16 @@ def solver_baseline_set(description: str = "solver counts of every installed gam
                        baselines=baselines)  # fmt: skip
 
 
-def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[str, HumanGame], list[str]]:
+def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[str, HumanGame], int, list[str]]:
     """Human baselines from hosted scorecards of human participants: their first play of each game only.
 
     Each folder must carry a manifest signed by a host the board trusts, name a human participant,
-    and hold exactly the signed recordings; anything else is skipped with the reason.
+    and hold exactly the signed recordings; anything else is skipped with the reason. Returns the
+    per-game statistics, how many scorecards were used, and the reasons for what was skipped.
     """
     from arcgames.leaderboard.submit import SubmissionRejected, trusted_manifest
 
-    first_plays, skipped = [], []
+    first_plays, skipped, used = [], [], 0
     for folder in folders:
         try:
             manifest = trusted_manifest(conn, folder, sorted(folder.glob("*.jsonl")))
@@ -59,8 +60,9 @@ def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[st
             skipped.append(f"{folder}: played by {manifest.participant!r}, whom the host registered as an agent")
             continue
         first_plays += [folder / entry.file for entry in manifest.recordings if entry.run == 0]
+        used += 1
     built, reasons = build_human_baselines(first_plays)
-    return built.games, skipped + reasons
+    return built.games, used, skipped + reasons
 
 
 def update_baselines(
@@ -73,15 +75,14 @@ def update_baselines(
     fresh = solver_baseline_set()
     skipped: list[str] = []
     if human_folders:
-        games, skipped = human_levels(human_folders, conn)
+        games, used, skipped = human_levels(human_folders, conn)
         for game_id, human in games.items():
             levels = list(fresh.baselines[game_id].levels)
             for i, level in enumerate(human.levels):
                 if level.status == "ok" and level.count:
                     levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers)
             fresh.baselines[game_id] = Baseline(game_id=game_id, levels=levels)
-        studies = len(human_folders) - len([s for s in skipped if s.split(":")[0] in map(str, human_folders)])
-        fresh = fresh.model_copy(update={"description": f"{fresh.description}, human where {studies} hosted "
-                                         f"scorecards of human participants give at least 2 completers"})  # fmt: skip
+        fresh = fresh.model_copy(update={"description": f"{fresh.description}, human where {used} hosted "
+                                         "scorecards of human participants give at least 2 completers"})  # fmt: skip
     rescored = [rescore(sub, fresh) for sub in list_submissions(conn)]
     return add_baselines(conn, fresh, rescored), skipped

@@ -285,3 +285,41 @@ def test_end_to_end_private_pack_remote_eval_hosted_tier(tmp_path: Path) -> None
     ran = subprocess.run([*cli, "submit", str(edited), "--name", "edited", "--db", str(db)], capture_output=True,
                          text=True, env=board_env)  # fmt: skip
     assert ran.returncode == 2 and "changed since the host signed it" in " ".join(ran.stderr.split())
+
+
+HUMANS = (Participant(name="h1", key="1" * 32, kind="human"), Participant(name="h2", key="2" * 32, kind="human"))
+
+
+def test_board_baselines_take_human_counts_only_from_hosts_human_participants(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arcgames.leaderboard.baselines import update_baselines
+
+    competition = Competition(participants=(*HUMANS, AGENT), host_key=tmp_path / "host.pem", runs=1)
+    app = create_app(ServerConfig(game_ids=[GAME], out_dir=tmp_path / "served", competition=competition))
+    wasted = {"h1": 2, "h2": 4, "team-a": 0}  # extra moves before solving level 1
+    with TestClient(app) as client:
+        for who in (*HUMANS, AGENT):
+            card, frame = start(client, who)
+            for _ in range(wasted[who.name]):
+                frame = step(client, frame, "ACTION1", who).json()
+            for action in solve(get_game(GAME), 0).actions:
+                frame = step(client, frame, action.id.name, who).json()
+            client.post("/api/scorecard/close", json={"card_id": card}, headers=key(who))
+    from arcgames.hosting import load_or_create_host_key, public_pem
+
+    (tmp_path / "host.pub").write_text(public_pem(load_or_create_host_key(tmp_path / "host.pem")))
+    trust(board, tmp_path / "host.pub")
+    cards = sorted(p for p in (tmp_path / "served").iterdir() if p.is_dir())
+    conn = connect(board)
+    try:
+        baselines, skipped = update_baselines(conn, cards)
+    finally:
+        conn.close()
+    level_one = baselines.baselines[GAME].levels[0]
+    optimum = solver_counts(GAME)[0]
+    assert level_one.source == "human" and level_one.completers == 2
+    assert level_one.count == optimum + 4  # the upper median of the two humans' counts
+    assert baselines.baselines[GAME].levels[1].source == "solver"  # nobody completed it: solver, labelled
+    assert any("registered as an agent" in reason for reason in skipped)  # the agent's card never counts
+    assert baselines.version == 2
