@@ -79,15 +79,20 @@ def check_name(name: str) -> str:
     return name
 
 
+def content_hash(path: Path) -> str:
+    """SHA-256 of a recording's bytes (read as a regular file of bounded size)."""
+    try:
+        return hashlib.sha256(read_regular_file(path, MAX_RECORDING_BYTES, "recording")).hexdigest()
+    except ValueError as err:
+        raise SubmissionRejected("a recording cannot be read", [str(err)]) from None
+
+
 class _Run:
     """One recording as the board sees it: its bytes' hash, its verdict, what was played."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self.content_hash = hashlib.sha256(read_regular_file(path, MAX_RECORDING_BYTES, "recording")).hexdigest()
-        except ValueError as err:
-            raise SubmissionRejected("a recording cannot be read", [str(err)]) from None
+        self.content_hash = content_hash(path)
         self.check: Verification = verify(path)
         self.recording: Recording | None = read_recording(path) if self.check.ok else None
 
@@ -137,7 +142,7 @@ def submit(
             _check_whole_evaluation(runs, games, rules, baselines)
         played = [played_run(run.check) for run in runs]
         report = score_runs(played, games, baselines)
-        if any(_Run(run.path).content_hash != run.content_hash for run in runs):
+        if any(content_hash(run.path) != run.content_hash for run in runs):
             raise SubmissionRejected("the recordings changed while they were being scored; submit again")
         new = _new_submission(name, notes, tier, host, suite, report, runs, yardstick)
         earlier = find_by_content_hash(conn, new.content_hash)
@@ -184,9 +189,9 @@ def trusted_manifest(conn, run_dir: Path, paths: list[Path]) -> HostedEvaluation
             problems.append(f"{file}: listed in the host's manifest but missing")
             continue
         try:
-            actual = hashlib.sha256(read_regular_file(path, MAX_RECORDING_BYTES, "recording")).hexdigest()
-        except ValueError as err:
-            problems.append(str(err))
+            actual = content_hash(path)
+        except SubmissionRejected as err:
+            problems += err.problems
             continue
         if actual != digest:
             problems.append(f"{file}: changed since the host signed it")
