@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,6 +25,10 @@ from arcgames.plaintext import plain
 from arcgames.registry import PACKS_ENV, UnknownGameError, get_game, list_games, use_pack
 from arcgames.remote import RemoteError
 from arcgames.render import frame_to_rich, frame_to_text
+
+if TYPE_CHECKING:
+    from arcgames.audit import Goal, SuiteAudit
+    from arcgames.suite import GameReport
 
 console = Console()
 errors = Console(stderr=True)
@@ -445,38 +450,102 @@ def cmd_gallery(args: argparse.Namespace) -> int:
 
 
 def cmd_suite_report(args: argparse.Namespace) -> int:
+    from arcgames.audit import GOAL_FACTOR, audit_suite
     from arcgames.game import PRIORS
-    from arcgames.suite import game_report
+    from arcgames.suite import depth_goals, game_report
 
-    game_ids = _game_ids(args.games)
-    reports = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors,
-                  transient=True) as progress:  # fmt: skip
-        task = progress.add_task("solving and playing randomly", total=len(game_ids))
+    if args.plays < 1 or args.workers < 1:
+        raise ValueError(f"--plays and --workers must be at least 1, got {args.plays} and {args.workers}")
+    game_ids = _pack_or_selected_games(args)
+    levels = sum(get_game(game_id).num_levels for game_id in game_ids)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=errors, transient=True) as progress:  # fmt: skip
+        task = progress.add_task(f"exploit audit ({args.plays} plays per strategy)", total=levels)
+        audit = audit_suite(game_ids, plays=args.plays, seed=args.seed, workers=args.workers,
+                            on_level=lambda _: progress.advance(task))  # fmt: skip
+        task = progress.add_task("solving levels", total=len(game_ids))
+        reports = []
         for game_id in game_ids:
-            reports.append(game_report(game_id, plays=args.plays))
+            reports.append(game_report(game_id, audit))
             progress.advance(task)
     coverage = {f"{family}.{prior}": sorted(r.game_id for r in reports if f"{family}.{prior}" in r.priors)
                 for family, priors in PRIORS.items() for prior in priors}  # fmt: skip
+    depth = depth_goals([(r.split, [lv.solver_actions for lv in r.levels]) for r in reports])
+    goals = {"depth": depth, "audit": audit.goals}
+    failed = [goal.name for group in goals.values() for goal in group if not goal.passed]
     if args.json:
-        _print_json({"games": [r.model_dump() for r in reports], "prior_coverage": coverage})
-        return 0
-    table = Table(title=f"suite report: {len(reports)} games, {sum(len(r.levels) for r in reports)} levels")
-    for column in ("game", "split", "levels", "primitives", "priors", "actions", "solver counts", "branching",
-                   "random wins (5x budget)"):  # fmt: skip
+        _print_json({"games": [r.model_dump() for r in reports], "prior_coverage": coverage,
+                     "depth": [g.model_dump() for g in goals["depth"]],
+                     "audit": audit.model_dump(exclude={"levels"})})  # fmt: skip
+        return 1 if args.strict and failed else 0
+    table = Table(title=f"suite report: {len(reports)} games, {levels} levels")
+    for column in ("game", "split", "levels", "primitives", "priors", "actions", "solver counts", "level 1", "last",
+                   "whole game", "branching"):  # fmt: skip
         table.add_column(column)
     for r in reports:
         table.add_row(
             r.game_id, r.split, str(len(r.levels)), ", ".join(r.primitives), ", ".join(r.priors),
             " ".join(a.removeprefix("ACTION") for a in r.actions), " ".join(str(lv.solver_actions) for lv in r.levels),
+            str(r.first_level_actions), str(r.last_level_actions), str(r.total_actions),
             " ".join(f"{lv.branching:.1f}" for lv in r.levels),
-            " ".join(f"{lv.random_completion:.0%}" for lv in r.levels),
         )  # fmt: skip
     console.print(table)
     thin = {prior: ids for prior, ids in coverage.items() if len(ids) < 3}
     console.print("priors covered by fewer than 3 games: " + (", ".join(f"{p} ({len(i)})" for p, i in thin.items())
                                                            or "none"))  # fmt: skip
-    return 0
+    console.print(_audit_table(reports, audit.strategy_names, audit.factors))
+    console.print(_fallen_levels(reports, GOAL_FACTOR))
+    console.print(_audit_summary(audit))
+    console.print(_goal_table(goals))
+    return 1 if args.strict and failed else 0
+
+
+def _audit_table(reports: list[GameReport], strategies: list[str], factors: tuple[int, ...]) -> Table:
+    """Per game and strategy, the share of winning plays level by level (percent, level 1 first) at each budget."""
+    table = Table(title="exploit audit: % of plays that beat each level (level 1 first) within N x its solver count")
+    for column in ("game", "strategy", *(f"{factor}x" for factor in factors)):
+        table.add_column(column)
+    for r in reports:
+        for i, name in enumerate(strategies):
+            cells = [" ".join(f"{round(100 * lv.audit[name].share(f))}" for lv in r.levels) for f in factors]
+            table.add_row(r.game_id if i == 0 else "", name, *cells, end_section=i == len(strategies) - 1)
+    return table
+
+
+def _fallen_levels(reports: list[GameReport], goal_factor: int) -> Text:
+    """Which levels fall to which strategies at the goal budget, one line per game."""
+    lines = []
+    for r in reports:
+        fallen = [f"level {lv.level} ({', '.join(lv.falls_to)})" for lv in r.levels if lv.falls_to]
+        if fallen:
+            lines.append(f"{r.game_id}: " + "; ".join(fallen))
+    return Text(f"levels that fall at {goal_factor}x:\n  " + ("\n  ".join(lines) or "none"))
+
+
+def _audit_summary(audit: SuiteAudit) -> Table:
+    table = Table(title=f"exploit audit over {len(audit.levels)} levels, {audit.plays} plays per strategy "
+                  f"(a level falls when {audit.falls_at:.0%} of plays win)")  # fmt: skip
+    table.add_column("strategy")
+    for factor in audit.factors:
+        table.add_column(f"beaten at {factor}x", justify="right")
+        table.add_column(f"levels fallen at {factor}x", justify="right")
+    for name in audit.strategy_names:
+        cells = [cell for f in audit.factors
+                 for cell in (f"{audit.mean_share(name, f):.1%}", str(len(audit.fallen(name, f))))]  # fmt: skip
+        table.add_row(name, *cells)
+    return table
+
+
+def _goal_table(goals: dict[str, list[Goal]]) -> Table:
+    """Targets and measurements, PASS or FAIL (user strings as plain text)."""
+    table = Table(title="issue 15 targets")
+    for column in ("group", "target", "goal", "measured", "result"):
+        table.add_column(column)
+    for group, items in goals.items():
+        for goal in items:
+            result = Text("PASS", style="green") if goal.passed else Text("FAIL", style="bold red")
+            table.add_row(group, Text(goal.name), goal.target, goal.value, result)
+    return table
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -830,9 +899,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
     p.set_defaults(func=cmd_gallery)
 
-    p = command("suite-report", help="validity report: solver counts, branching, random-agent wins, prior coverage")
-    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default all)")
-    p.add_argument("--plays", type=int, default=20, help="random plays per level (default 20)")
+    p = command("suite-report", help="validity and depth report: solver counts, the exploit audit, issue 15's targets")
+    p.add_argument("--games", help="public, evaluation, all or comma-separated ids (default: the --pack games, or all)")
+    p.add_argument("--plays", type=int, default=20, help="exploit audit: plays per strategy and level (default 20)")
+    p.add_argument("--seed", type=int, default=0, help="exploit audit: seed of the plays (default 0)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="exploit audit: levels played in parallel processes (default: one per CPU)")  # fmt: skip
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target fails (for a pack's CI)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_suite_report)
 

@@ -439,8 +439,8 @@ def _run_all(
     with _RunProgress(console, len(specs) + already, already) as progress:
         record, results = progress.record, progress.results
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_worker_context(), max_tasks_per_child=1,
-            initializer=_exit_with_parent, initargs=(os.getpid(),),
+            max_workers=workers, mp_context=worker_context(), max_tasks_per_child=1,
+            initializer=exit_with_parent, initargs=(os.getpid(),),
         )  # fmt: skip
         with pool:
             try:
@@ -454,7 +454,7 @@ def _run_all(
     return results
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.BaseContext:
     """A fork server where the platform has one (a new process per run for milliseconds), else spawn."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -463,7 +463,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+def exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
     """Worker initializer: end this worker when the evaluation's main process is gone.
 
     A killed ``arcgames eval`` must not leave workers writing into its output folder: the

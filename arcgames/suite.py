@@ -1,4 +1,4 @@
-"""The suite at a glance, for authors and reviewers: cards, validity report, gallery.
+"""The suite at a glance, for authors and reviewers: cards, validity and depth report, gallery.
 
 Everything here reads game internals (titles, cards, the solver) and is never part
 of an agent-facing path.
@@ -7,15 +7,17 @@ of an agent-facing path.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
+from statistics import median
 
 import numpy as np
 from PIL import Image
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
+from arcgames.audit import GOAL_FACTOR, Goal, StrategyResult, SuiteAudit
 from arcgames.baselines import solver_counts
 from arcgames.engine import Engine
-from arcgames.env import make
 from arcgames.palette import to_rgb
 from arcgames.registry import get_game, list_games
 from arcgames.solver import solve
@@ -29,7 +31,8 @@ class LevelReport(BaseModel):
     solver_actions: int
     branching: float  # mean distinct successor states per state the solver expanded
     states_explored: int
-    random_completion: float  # share of random plays that beat the level within 5x the solver count
+    audit: dict[str, StrategyResult] = {}  # the exploit audit's plays on this level, per strategy
+    falls_to: list[str] = []  # the strategies this level falls to at the audit's goal budget
 
 
 class GameReport(BaseModel):
@@ -42,34 +45,32 @@ class GameReport(BaseModel):
     actions: list[str]
     levels: list[LevelReport]
 
+    @computed_field
     @property
-    def mean_random_completion(self) -> float:
-        return float(np.mean([lv.random_completion for lv in self.levels]))
+    def first_level_actions(self) -> int:
+        return self.levels[0].solver_actions
+
+    @computed_field
+    @property
+    def last_level_actions(self) -> int:
+        return self.levels[-1].solver_actions
+
+    @computed_field
+    @property
+    def total_actions(self) -> int:
+        """Solver-optimal actions for the whole game, level after level."""
+        return sum(lv.solver_actions for lv in self.levels)
 
 
-def random_completion(game_id: str, level: int, budget: int, plays: int, seed: int = 0) -> float:
-    """Share of random-agent plays (agents/random.py) that beat ``level`` within ``budget`` actions."""
-    from arcgames.agents.random import RandomAgent
-
-    env = make(game_id)
-    wins = 0
-    for play in range(plays):
-        agent = RandomAgent(seed=seed * 1000 + play)
-        frame, info = env.reset(options={"level": level})
-        for _ in range(budget):
-            frame, reward, _, _, info = env.step(agent.act(frame, info))
-            if reward:
-                wins += 1
-                break
-    return wins / plays
-
-
-def game_report(game_id: str, plays: int = 20) -> GameReport:
+def game_report(game_id: str, audit: SuiteAudit | None = None) -> GameReport:
+    """A game's card, solver counts and search statistics, with the audit's results where one is given."""
     game = get_game(game_id)
     counts = solver_counts(game_id)
+    audits = {lv.level: lv for lv in audit.levels if lv.game_id == game_id} if audit else {}
     levels = []
     for level in range(game.num_levels):
         solution = solve(game, level)
+        audited = audits.get(level + 1)
         levels.append(
             LevelReport(
                 level=level + 1,
@@ -77,7 +78,8 @@ def game_report(game_id: str, plays: int = 20) -> GameReport:
                 solver_actions=counts[level],
                 branching=solution.branching,
                 states_explored=solution.states_explored,
-                random_completion=random_completion(game_id, level, 5 * counts[level], plays, seed=level),
+                audit=audited.strategies if audited else {},
+                falls_to=audited.falls_to(GOAL_FACTOR) if audited else [],
             )
         )
     return GameReport(
@@ -85,6 +87,39 @@ def game_report(game_id: str, plays: int = 20) -> GameReport:
         priors=list(game.card.priors) if game.card else [], primitives=list(game.primitives),
         actions=[a.name for a in game.actions], levels=levels,
     )  # fmt: skip
+
+
+# Issue 15's depth targets for the suite: games per split, levels per game, solver-optimal actions.
+MIN_GAMES_PER_SPLIT = 12
+MIN_LEVELS = 7
+MIN_FIRST_LEVEL_MEDIAN = 8
+MIN_LAST_LEVEL_MEDIAN = 40
+MIN_WHOLE_GAME_MEDIAN = 200
+
+
+def depth_goals(games: Sequence[tuple[str, Sequence[int]]]) -> list[Goal]:
+    """The suite's size and depth against issue 15's targets, each PASS or FAIL.
+
+    ``games``: each game's split and solver-optimal action counts, level by level.
+    """
+    if not games:
+        return []
+    splits = [split for split, _ in games]
+    goals = [_at_least("games", len(games), 2 * MIN_GAMES_PER_SPLIT)]
+    goals += [_at_least(f"{s} games", splits.count(s), MIN_GAMES_PER_SPLIT) for s in ("public", "evaluation")]
+    goals.append(_at_least("levels, the smallest game", min(len(counts) for _, counts in games), MIN_LEVELS))
+    goals.append(_at_least("levels per game, median", median(len(counts) for _, counts in games), MIN_LEVELS))
+    for name, values, target in (
+        ("solver actions of level 1, median", [counts[0] for _, counts in games], MIN_FIRST_LEVEL_MEDIAN),
+        ("solver actions of the last level, median", [counts[-1] for _, counts in games], MIN_LAST_LEVEL_MEDIAN),
+        ("solver actions of the whole game, median", [sum(counts) for _, counts in games], MIN_WHOLE_GAME_MEDIAN),
+    ):
+        goals.append(_at_least(name, median(values), target))
+    return goals
+
+
+def _at_least(name: str, value: float, target: int) -> Goal:
+    return Goal(name=name, target=f">= {target}", value=f"{value:g}", passed=value >= target)
 
 
 def level_frames(game_id: str) -> list[np.ndarray]:

@@ -53,6 +53,31 @@ def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tm
     assert check["ok"] and check["actions"] == run["actions"]
 
 
+def test_suite_report_json_has_the_counts_and_the_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    report = run_json(capsys, "suite-report", "--games", "eh60", "--plays", "2", "--workers", "1")
+    (game,) = report["games"]
+    counts = [lv["solver_actions"] for lv in game["levels"]]
+    assert (game["first_level_actions"], game["last_level_actions"], game["total_actions"]) == (
+        counts[0], counts[-1], sum(counts))  # fmt: skip
+    level = game["levels"][0]
+    assert set(level["audit"]) == {"uniform", "aimed", "repeat", "frame-change", "explorer"}
+    assert set(level["audit"]["uniform"]["beaten"]) == {"5x", "20x"} and level["audit"]["uniform"]["plays"] == 2
+    depth = {goal["name"]: goal for goal in report["depth"]}
+    assert depth["games"] == {"name": "games", "target": ">= 24", "value": "1", "passed": False}
+    assert depth["solver actions of level 1, median"]["value"] == str(counts[0])
+    audit = report["audit"]
+    assert audit["plays"] == 2 and "levels" not in audit and set(audit["summary"]["explorer"]) == {"5x", "20x"}
+    assert [g["name"] for g in audit["goals"]][-1] == "no level falls to more than one strategy at 5x"
+
+
+def test_suite_report_prints_the_targets_pass_or_fail(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suite-report", "--games", "eh60", "--plays", "1", "--workers", "1", "--color", "never"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "exploit audit" in out and "levels that fall at 5x" in out and "issue 15 targets" in out
+    assert "FAIL" in out and "PASS" in out  # one game is far from 24 games; one play of each strategy is not lucky
+    assert main(["suite-report", "--games", "eh60", "--plays", "1", "--workers", "1", "--strict", "--json"]) == 1
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -68,6 +93,8 @@ def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tm
         (["play", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
         (["show", "ujzd", "--level", "6"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 6"),
         (["solve", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
+        (["suite-report", "--plays", "0"], "--plays and --workers must be at least 1, got 0 and"),
+        (["suite-report", "--workers", "0"], "--plays and --workers must be at least 1, got 20 and 0"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], argv, message) -> None:

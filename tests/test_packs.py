@@ -103,3 +103,33 @@ def test_check_command_on_a_pack(pack_dir: Path) -> None:
     assert result.returncode == 1  # pk06 cannot be won
     assert checks["pk05"]["ok"] and checks["pk05"]["solver_counts"] == [2] * 5
     assert not checks["pk06"]["ok"] and "level 1 is unsolvable" in checks["pk06"]["problems"]
+
+
+@pytest.mark.slow
+def test_suite_report_audits_a_pack_and_names_the_levels_that_fall(pack_dir: Path) -> None:
+    import json
+
+    write(pack_dir, "walk.py", GOOD.format(gid="pk07"))
+
+    def report(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "arcgames.cli", *argv, "--pack", str(pack_dir)],
+                              capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+
+    stale = report("suite-report")
+    assert stale.returncode == 2 and "run `arcgames solve --write-counts` (add --pack DIR" in stale.stderr
+    assert report("solve", "--write-counts").returncode == 0
+    # Two worker processes, and every level falls: two steps right, so repeating RIGHT wins.
+    text = report("suite-report", "--plays", "2", "--workers", "2", "--strict", "--color", "never")
+    assert text.returncode == 1, text.stderr
+    assert "pk07: level 1 (uniform, aimed, repeat, frame-change, explorer); level 2" in " ".join(text.stdout.split())
+    result = report("suite-report", "--plays", "2", "--workers", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    (game,) = json.loads(result.stdout)["games"]
+    assert game["game_id"] == "pk07" and all(lv["audit"]["repeat"]["beaten"]["5x"] == 0.5 for lv in game["levels"])
+
+
+def test_an_audit_of_no_games_says_what_to_name() -> None:
+    from arcgames.audit import audit_suite
+
+    with pytest.raises(ValueError, match="no games to audit: name some with --games, or a pack folder with --pack"):
+        audit_suite([])
