@@ -493,7 +493,7 @@ def cmd_suite_report(args: argparse.Namespace) -> int:
     thin = {prior: ids for prior, ids in coverage.items() if len(ids) < 3}
     console.print("priors covered by fewer than 3 games: " + (", ".join(f"{p} ({len(i)})" for p, i in thin.items())
                                                            or "none"))  # fmt: skip
-    console.print(_audit_table(reports, audit.strategy_names, audit.factors))
+    console.print(_audit_table(reports, audit.strategies, audit.factors))
     console.print(_fallen_levels(reports, GOAL_FACTOR))
     console.print(_audit_summary(audit))
     console.print(_goal_table(goals))
@@ -501,13 +501,17 @@ def cmd_suite_report(args: argparse.Namespace) -> int:
 
 
 def _audit_table(reports: list[GameReport], strategies: list[str], factors: tuple[int, ...]) -> Table:
-    """Per game and strategy, the share of winning plays level by level (percent, level 1 first) at each budget."""
+    """Per game and strategy, the share of winning plays level by level (percent, level 1 first) at each budget.
+
+    ``-``: the strategy does not play this game (aimed clicks in a game without clicks).
+    """
     table = Table(title="exploit audit: % of plays that beat each level (level 1 first) within N x its solver count")
     for column in ("game", "strategy", *(f"{factor}x" for factor in factors)):
         table.add_column(column)
     for r in reports:
         for i, name in enumerate(strategies):
-            cells = [" ".join(f"{round(100 * lv.audit[name].share(f))}" for lv in r.levels) for f in factors]
+            cells = [" ".join(f"{round(100 * lv.audit[name].share(f))}" if name in lv.audit else "-" for lv in r.levels)
+                     for f in factors]  # fmt: skip
             table.add_row(r.game_id if i == 0 else "", name, *cells, end_section=i == len(strategies) - 1)
     return table
 
@@ -526,13 +530,14 @@ def _audit_summary(audit: SuiteAudit) -> Table:
     table = Table(title=f"exploit audit over {len(audit.levels)} levels, {audit.plays} plays per strategy "
                   f"(a level falls when {audit.falls_at:.0%} of plays win)")  # fmt: skip
     table.add_column("strategy")
+    table.add_column("levels played", justify="right")
     for factor in audit.factors:
         table.add_column(f"beaten at {factor}x", justify="right")
         table.add_column(f"levels fallen at {factor}x", justify="right")
-    for name in audit.strategy_names:
+    for name in audit.strategies:
         cells = [cell for f in audit.factors
                  for cell in (f"{audit.mean_share(name, f):.1%}", str(len(audit.fallen(name, f))))]  # fmt: skip
-        table.add_row(name, *cells)
+        table.add_row(name, str(len(audit.played(name))), *cells)
     return table
 
 

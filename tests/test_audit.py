@@ -83,9 +83,9 @@ def test_aimed_clicks_find_a_lone_lamp_that_uniform_clicks_miss(serve_game) -> N
 
 
 def test_no_strategy_beats_four_hidden_clicks_even_at_20x(serve_game) -> None:
-    audit = audited(serve_game, clicker(HIDDEN_CLICKS, "ta04"), plays=10)
+    audit = audited(serve_game, clicker(HIDDEN_CLICKS, "ta04"), plays=5)
     assert audit.solver_actions == 4
-    assert set(audit.strategies) == set(STRATEGIES)
+    assert set(audit.strategies) == set(STRATEGIES)  # a click game: every strategy plays
     assert audit.falls_to(5) == audit.falls_to(20) == []
     assert sum(len(result.win_actions) for result in audit.strategies.values()) == 0
 
@@ -102,7 +102,14 @@ def test_a_suite_audit_is_the_same_in_parallel_and_lists_levels_in_order() -> No
     parallel = audit_suite(["eh60"], plays=2, strategies=("uniform", "explorer"), factors=(5,), workers=2)
     assert parallel == inline
     assert [(lv.game_id, lv.level) for lv in inline.levels] == [("eh60", k) for k in range(1, 6)]
-    assert set(inline.summary) == {"uniform", "explorer"} and set(inline.summary["uniform"]) == {"5x"}
+    assert inline.summary["uniform"] == {"levels_played": 5, "beaten_5x": inline.mean_share("uniform", 5),
+                                         "fallen_5x": len(inline.fallen("uniform", 5))}  # fmt: skip
+
+
+def test_aimed_clicks_play_only_where_there_are_clicks(serve_game) -> None:
+    audit = audited(serve_game, walker(CORNER, "ta06"), plays=2)
+    assert "aimed" not in audit.strategies and "uniform" in audit.strategies
+    assert "aimed" in audited(serve_game, clicker(LAMP, "ta07"), plays=2).strategies
 
 
 @pytest.mark.parametrize(
@@ -152,7 +159,7 @@ def suite_audit(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Sui
     "goal",
     [
         "uniform",
-        "aimed",
+        pytest.param("aimed", marks=NOT_YET),
         "repeat",
         pytest.param("frame-change", marks=NOT_YET),
         pytest.param("explorer", marks=NOT_YET),
