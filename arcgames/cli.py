@@ -484,7 +484,7 @@ def cmd_suite_report(args: argparse.Namespace) -> int:
         table.add_column(column)
     for r in reports:
         table.add_row(
-            r.game_id, r.split, str(len(r.levels)), ", ".join(r.primitives), ", ".join(r.priors),
+            plain(r.game_id), r.split, str(len(r.levels)), plain(", ".join(r.primitives)), plain(", ".join(r.priors)),
             " ".join(a.removeprefix("ACTION") for a in r.actions), " ".join(str(lv.solver_actions) for lv in r.levels),
             str(r.first_level_actions), str(r.last_level_actions), str(r.total_actions),
             " ".join(f"{lv.branching:.1f}" for lv in r.levels),
@@ -512,7 +512,7 @@ def _audit_table(reports: list[GameReport], strategies: list[str], factors: tupl
         for i, name in enumerate(strategies):
             cells = [" ".join(f"{round(100 * lv.audit[name].share(f))}" if name in lv.audit else "-" for lv in r.levels)
                      for f in factors]  # fmt: skip
-            table.add_row(r.game_id if i == 0 else "", name, *cells, end_section=i == len(strategies) - 1)
+            table.add_row(plain(r.game_id) if i == 0 else "", name, *cells, end_section=i == len(strategies) - 1)
     return table
 
 
@@ -523,7 +523,7 @@ def _fallen_levels(reports: list[GameReport], goal_factor: int) -> Text:
         fallen = [f"level {lv.level} ({', '.join(lv.falls_to)})" for lv in r.levels if lv.falls_to]
         if fallen:
             lines.append(f"{r.game_id}: " + "; ".join(fallen))
-    return Text(f"levels that fall at {goal_factor}x:\n  " + ("\n  ".join(lines) or "none"))
+    return plain(f"levels that fall at {goal_factor}x:\n  " + ("\n  ".join(lines) or "none"))
 
 
 def _audit_summary(audit: SuiteAudit) -> Table:
@@ -548,8 +548,8 @@ def _goal_table(goals: dict[str, list[Goal]]) -> Table:
         table.add_column(column)
     for group, items in goals.items():
         for goal in items:
-            result = Text("PASS", style="green") if goal.passed else Text("FAIL", style="bold red")
-            table.add_row(group, Text(goal.name), goal.target, goal.value, result)
+            result = plain("PASS", "green") if goal.passed else plain("FAIL", "bold red")
+            table.add_row(group, plain(goal.name), goal.target, goal.value, result)
     return table
 
 
