@@ -145,10 +145,13 @@ def submit(
         if any(content_hash(run.path) != run.content_hash for run in runs):
             raise SubmissionRejected("the recordings changed while they were being scored; submit again")
         new = _new_submission(name, notes, tier, host, suite, report, runs, yardstick)
-        earlier = find_by_content_hash(conn, new.content_hash)
-        if earlier is not None:  # fail with the earlier submission's name; insert_submission checks again
-            raise DuplicateSubmissionError(duplicate_message(earlier))
         reused = find_plays(conn, [r.play_hash for r in new.recordings])
+        # The whole submission again is a duplicate, some of its plays a rejection; asked in this order,
+        # a twin committed between the two questions still reads as a duplicate. insert_submission asks
+        # both again under the write lock.
+        earlier = find_by_content_hash(conn, new.content_hash)
+        if earlier is not None:
+            raise DuplicateSubmissionError(duplicate_message(earlier))
         if reused:
             problems = [f"{r.file_name}: played exactly as a run of #{reused[r.play_hash].id} "
                         f"{reused[r.play_hash].name!r}" for r in new.recordings if r.play_hash in reused]  # fmt: skip
