@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from arcgames.actions import FRAME_SIZE, ActionId
+from arcgames.kernels import Primitive
 from arcgames.kinds import AVATAR, KINDS, Layer, kind_id
 from arcgames.primitives import Condition, Rule
 from arcgames.state import NUM_VARS, State
@@ -183,6 +184,12 @@ class Game:
             raise GameDefinitionError(f"game {self.id}: needs at least one level")
         if not self.win:
             raise GameDefinitionError(f"game {self.id}: needs at least one win condition")
+        for what, role, fns in (("rules", "rule", self.rules), ("win", "condition", self.win),
+                                ("lose", "condition", self.lose)):  # fmt: skip
+            for fn in fns:
+                if isinstance(fn, Primitive) and fn.role != role:
+                    raise GameDefinitionError(f"game {self.id}: {fn.__name__!r} is a {fn.role}, not a {role}, "
+                                              f"so it cannot be in {what}=")  # fmt: skip
         actions = tuple(sorted(ActionId(a) for a in self.actions))
         if not actions or ActionId.RESET in actions:
             raise GameDefinitionError(
@@ -254,6 +261,9 @@ class Game:
         h.update(repr((ENGINE_VERSION, self.id, tuple(self.levels), self.actions, sorted(legend.items()))).encode())
         h.update(repr((sorted(self.colours.items()), self.background)).encode())
         for fn in (*self.rules, *self.win, *self.lose):
+            if isinstance(fn, Primitive):
+                h.update(fn.fingerprint())
+                continue
             h.update(fn.__qualname__.encode())
             _hash_code(h, fn.__code__)
         return h.hexdigest()

@@ -17,6 +17,9 @@ import numpy as np
 from arcgames.palette import colour_index
 
 OBJECT_BASE = 128
+# An object id no kind may take: rule kernels mark an object that moved this step with it until all
+# objects of its kind have moved (arcgames.primitives.core.chase), so it is not visited twice.
+MOVED = 255
 
 
 class Layer(IntEnum):
@@ -46,6 +49,11 @@ PUSHABLE: list[bool] = [False] * 256
 FALLS: list[bool] = [False] * 256
 CLICKABLE: list[bool] = [False] * 256
 _TABLES = {"solid": SOLID, "pushable": PUSHABLE, "falls": FALLS, "clickable": CLICKABLE}
+# The same flags as bits of one (256,) uint8 table, which compiled rule kernels get as an argument
+# (arcgames.kernels): bit 1 solid, 2 pushable, 4 falls, 8 clickable.
+F_SOLID, F_PUSHABLE, F_FALLS, F_CLICKABLE = 1, 2, 4, 8
+_BITS = {"solid": F_SOLID, "pushable": F_PUSHABLE, "falls": F_FALLS, "clickable": F_CLICKABLE}
+FLAGS = np.zeros(256, dtype=np.uint8)
 
 
 def define_kind(name: str, layer: Layer, colour: str, **flags: bool) -> int:
@@ -58,7 +66,7 @@ def define_kind(name: str, layer: Layer, colour: str, **flags: bool) -> int:
         limit = OBJECT_BASE
     else:
         new_id = max(ids, default=OBJECT_BASE - 1) + 1
-        limit = 256
+        limit = MOVED
     if new_id >= limit:
         raise ValueError(f"no free {layer.name.lower()} kind ids left for {name!r}")
     kind = Kind(new_id, name, layer, colour_index(colour), **flags)
@@ -66,6 +74,8 @@ def define_kind(name: str, layer: Layer, colour: str, **flags: bool) -> int:
     _BY_ID[new_id] = kind
     for flag, table in _TABLES.items():
         table[new_id] = getattr(kind, flag)
+        if table[new_id]:
+            FLAGS[new_id] |= _BITS[flag]
     return new_id
 
 

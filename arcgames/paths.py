@@ -45,3 +45,9 @@ def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
     if len(data) > max_bytes:  # the file grew while it was read
         raise ValueError(f"{path} is over {max_bytes:,} bytes; a {what} is at most {max_bytes:,} bytes")
     return data
+
+
+def cache_dir() -> Path:
+    """``$ARCGAMES_CACHE`` if set, else the platform's user cache folder for arcgames (compiled rule kernels)."""
+    override = os.environ.get("ARCGAMES_CACHE")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("arcgames"))

@@ -2,10 +2,10 @@
 
     python benchmarks/batched_step_rate.py                      # every game, N=1024 on CPU, 2 s each
     python benchmarks/batched_step_rate.py --games ujzd --envs 4096 --seconds 5
-    python benchmarks/batched_step_rate.py --no-compile --json > batched.json
-    OMP_NUM_THREADS=1 python benchmarks/batched_step_rate.py   # pin torch to one thread
+    python benchmarks/batched_step_rate.py --torch --json > batched.json   # also the torch tensor engine
+    NUMBA_NUM_THREADS=1 python benchmarks/batched_step_rate.py   # one thread for the compiled loops
 
-On CUDA machines it also measures N = 2^12 .. 2^16 on the GPU. Same functions as
+On CUDA machines it also measures the torch engine at N = 2^12 .. 2^16 on the GPU. Same functions as
 ``arcgames.batched.bench`` (see there for what is timed and why).
 """
 
@@ -18,13 +18,13 @@ from arcgames.batched.bench import CPU_ENVS, main_batched_bench
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement (default 2)")
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement (default 1)")
     parser.add_argument("--games", nargs="+", metavar="ID", help="game ids to measure (default: all)")
     parser.add_argument("--envs", type=int, default=CPU_ENVS, help=f"envs per batch on CPU (default {CPU_ENVS})")
-    parser.add_argument("--no-compile", action="store_true", help="skip the torch.compile measurements")
+    parser.add_argument("--torch", action="store_true", help="also measure the torch tensor engine")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     args = parser.parse_args(argv)
-    return main_batched_bench(args.games, args.seconds, args.json, num_envs=args.envs, compile=not args.no_compile)
+    return main_batched_bench(args.games, args.seconds, args.json, num_envs=args.envs, torch_engine=args.torch)
 
 
 if __name__ == "__main__":

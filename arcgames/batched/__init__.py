@@ -20,8 +20,17 @@ except ImportError as err:  # pragma: no cover - exercised only where torch is a
         "(install torch first from the index for your hardware, CPU or CUDA)"
     ) from err
 
-from arcgames.batched.engine import GAME_OVER, NOT_FINISHED, WIN, BatchedEngine, FinalStates, StepOutcome
-from arcgames.batched.rules import BATCHED_CONDITIONS, BATCHED_RULES, supports_batched, unsupported_reason
+from arcgames.batched.engine import (
+    GAME_OVER,
+    NOT_FINISHED,
+    WIN,
+    BatchedEngine,
+    FinalStates,
+    StepOutcome,
+    supports_batched,
+    unsupported_reason,
+)
+from arcgames.batched.rules import BATCHED_CONDITIONS, BATCHED_RULES
 from arcgames.batched.vector_env import BatchedVectorEnv, make_vec
 
 __all__ = [

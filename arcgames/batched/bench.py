@@ -5,15 +5,18 @@ What is timed, per game:
 - **scalar**: :class:`arcgames.engine.Engine` stepping uniformly random flat actions of the
   game (its :class:`~arcgames.actions.ActionCodec` indices, as ``arcgames bench``), a new
   play whenever one ends. Its frame is always up to date, so frames are included.
-- **batched**: :class:`BatchedEngine` with ``num_envs`` envs, each step a (N,) batch of
-  uniformly random flat indices decoded on the device, ``auto_reset=True``; "frames"
-  adds ``frames()`` after every step (what an RL loop pays for observations), "state"
-  leaves it out. Env steps/s = N x batched steps/s. Optionally with ``torch.compile``.
+- **batched**: :class:`BatchedEngine` (the compiled kernels over N envs, see
+  :mod:`arcgames.batch`) with ``num_envs`` envs, each step a (N,) batch of uniformly
+  random flat indices, ``auto_reset=True``; "frames" adds ``frames()`` after every step
+  (what an RL loop pays for observations), "state" leaves it out. Env steps/s = N x
+  batched steps/s. With ``torch_engine=True`` also the torch tensor engine
+  (:mod:`arcgames.batched.torch_engine`) for comparison.
 
-Why side by side: absolute rates depend on the machine and on what else runs on it;
-the scalar and batched measurements of a game are taken back to back in one process,
-so their ratio means something even on a busy shared machine. The target (a PASS/FAIL
-line, never an assertion) is batched with frames >= 20x the scalar engine on CPU.
+Why side by side, in alternating rounds: absolute rates depend on the machine and on
+what else runs on it; the scalar and batched measurements of a game are taken back to
+back, ``rounds`` times, and the ratio is the median of the rounds' ratios, so it means
+something even on a busy shared machine. The target (a PASS/FAIL line, never an
+assertion) is batched with frames >= 20x the scalar engine on CPU, median over games.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ import torch
 from pydantic import BaseModel, ConfigDict, computed_field
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from arcgames.actions import FRAME_SIZE, ActionCodec, ActionId
-from arcgames.batched.engine import BatchedEngine
-from arcgames.batched.rules import supports_batched, unsupported_reason
+from arcgames.batched.engine import BatchedEngine, supports_batched, unsupported_reason
+from arcgames.batched.torch_engine import TorchBatchedEngine
 from arcgames.bench import PlatformInfo, platform_info
 from arcgames.engine import Engine, GameState
 from arcgames.registry import UnknownGameError, get_game, list_games
@@ -40,22 +44,21 @@ from arcgames.registry import UnknownGameError, get_game, list_games
 TARGET_RATIO = 20.0  # batched (with frames) over scalar steps/s, on CPU
 CPU_ENVS = 1024
 CUDA_ENVS = tuple(2**k for k in range(12, 17))
+ROUNDS = 3
 _BATCHES = 64  # pre-drawn action batches cycled through: keeps the RNG out of the timed loop
 
 
 class BatchedRate(BaseModel):
-    """One timed run of the batched engine."""
+    """One timed run of a batched engine."""
 
     model_config = ConfigDict(frozen=True)
 
+    engine: str  # "compiled" (the rule kernels) or "torch" (the tensor engine)
     device: str
     num_envs: int
-    compiled: bool
     frames: bool
     batched_steps: int
     seconds: float
-    compile_seconds: float | None = None  # first call (tracing + compiling), excluded from ``seconds``
-    error: str | None = None  # why it could not run (e.g. torch.compile without a C++ compiler)
 
     @computed_field
     @property
@@ -65,39 +68,44 @@ class BatchedRate(BaseModel):
 
 
 class GameReport(BaseModel):
-    """A game's scalar rate and its batched rates, measured back to back."""
+    """A game's scalar rates and its batched rates, measured in alternating rounds."""
 
     model_config = ConfigDict(frozen=True)
 
     game_id: str
-    scalar_steps_per_s: float
-    batched: tuple[BatchedRate, ...]
+    scalar: tuple[float, ...]  # steps/s, one per round
+    batched: tuple[BatchedRate, ...]  # the compiled engine with frames, one per round, then the others
 
-    def rate(self, *, frames: bool, compiled: bool = False, device: str = "cpu") -> BatchedRate | None:
-        found = [
-            r
-            for r in self.batched
-            if r.frames == frames and r.compiled == compiled and r.device == device and r.error is None
-        ]
-        return max(found, key=lambda r: r.steps_per_s, default=None)
+    @property
+    def scalar_steps_per_s(self) -> float:
+        return statistics.median(self.scalar)
+
+    def rates(self, *, frames: bool = True, engine: str = "compiled", device: str = "cpu") -> list[BatchedRate]:
+        return [r for r in self.batched if r.frames == frames and r.engine == engine and r.device == device]
+
+    def rate(self, **kw) -> float | None:
+        """The median rate of the runs matching ``kw`` (see :meth:`rates`), or None."""
+        found = [r.steps_per_s for r in self.rates(**kw)]
+        return statistics.median(found) if found else None
 
     @computed_field
     @property
     def ratio(self) -> float | None:
-        """Best CPU batched rate with frames (eager or compiled) over the scalar rate."""
-        best = [r for r in (self.rate(frames=True), self.rate(frames=True, compiled=True)) if r is not None]
-        if not best or not self.scalar_steps_per_s:
+        """Median over rounds of compiled batched (CPU, frames) over scalar steps/s, measured back to back."""
+        rounds = self.rates()
+        if not rounds:
             return None
-        return max(r.steps_per_s for r in best) / self.scalar_steps_per_s
+        return statistics.median(r.steps_per_s / s for r, s in zip(rounds, self.scalar, strict=False) if s)
 
 
 class BatchedBenchReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seconds_per_measurement: float
+    rounds: int
     seed: int
     torch: str
-    torch_threads: int
+    numba_threads: int
     cuda: str | None
     games: tuple[GameReport, ...]
     skipped: dict[str, str]  # game id -> why it does not run batched
@@ -150,15 +158,17 @@ def measure_batched(
     seconds: float = 2.0,
     *,
     device: str = "cpu",
-    compiled: bool = False,
+    engine: str = "compiled",
     frames: bool = True,
     seed: int = 0,
 ) -> BatchedRate:
-    """Env steps/s of the batched engine under uniformly random flat actions, with auto-reset."""
+    """Env steps/s of a batched engine ("compiled" or "torch") under uniformly random flat actions, with
+    auto-reset."""
     game = get_game(game_id)
     dev = torch.device(device)
-    base = {"device": dev.type, "num_envs": num_envs, "compiled": compiled, "frames": frames}
-    engine = BatchedEngine(game, num_envs, device=dev, seed=seed, compile=compiled)
+    base = {"engine": engine, "device": dev.type, "num_envs": num_envs, "frames": frames}
+    make = TorchBatchedEngine if engine == "torch" else BatchedEngine
+    batched = make(game, num_envs, dev, seed=seed)
     codec = ActionCodec(game.actions)
     decode = _decoder(codec, dev)
     generator = torch.Generator(device=dev).manual_seed(seed)
@@ -166,64 +176,60 @@ def measure_batched(
 
     def run(count: int) -> None:
         for k in range(count):
-            engine.step(*batches[k % _BATCHES], auto_reset=True)
+            batched.step(*batches[k % _BATCHES], auto_reset=True)
             if frames:
-                engine.frames()
+                batched.frames()
         if dev.type == "cuda":
             torch.cuda.synchronize(dev)
 
-    compile_seconds = None
-    try:
-        start = time.perf_counter()
-        run(1)  # the first call compiles, when compiling
-        if compiled:
-            compile_seconds = time.perf_counter() - start
-        run(3)
-    except Exception as err:  # torch.compile can fail in many ways (no compiler, unsupported op): report it
-        if not compiled:
-            raise
-        return BatchedRate(**base, batched_steps=0, seconds=0.0, error=f"{type(err).__name__}: {err}"[:300])
+    run(4)  # warm up (the first call compiles, or loads the compiled kernels)
     steps, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         run(8)
         steps += 8
-    return BatchedRate(
-        **base, batched_steps=steps, seconds=time.perf_counter() - start, compile_seconds=compile_seconds
-    )
+    return BatchedRate(**base, batched_steps=steps, seconds=time.perf_counter() - start)
 
 
 def run_batched_bench(
     game_ids: Sequence[str] | None = None,
-    seconds: float = 2.0,
+    seconds: float = 1.0,
     *,
     num_envs: int = CPU_ENVS,
-    compile: bool = True,
+    rounds: int = ROUNDS,
+    torch_engine: bool = False,
     cuda_sizes: Sequence[int] = CUDA_ENVS,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> BatchedBenchReport:
-    """Measure every batched game: scalar, then batched on CPU (state only, with frames, eager and
-    compiled), then on CUDA at each of ``cuda_sizes`` when CUDA is available."""
+    """Measure every batched game: ``rounds`` x (scalar, then compiled batched with frames) on CPU, then the
+    compiled engine without frames, the torch engine when asked, and the torch engine on CUDA at each of
+    ``cuda_sizes`` when CUDA is available."""
+    import numba
+
     ids = list(game_ids) if game_ids else list_games()
     skipped = {gid: unsupported_reason(get_game(gid)) for gid in ids if not supports_batched(get_game(gid))}
     reports = []
     for game_id in (gid for gid in ids if gid not in skipped):
         if progress:
             progress(game_id)
-        scalar = measure_scalar(game_id, seconds, seed)
-        rates = [
-            measure_batched(game_id, num_envs, seconds, frames=frames, compiled=compiled, seed=seed)
-            for compiled in ((False, True) if compile else (False,))
-            for frames in (False, True)
-        ]
+        scalar, rates = [], []
+        for _ in range(rounds):
+            scalar.append(measure_scalar(game_id, seconds, seed))
+            rates.append(measure_batched(game_id, num_envs, seconds, seed=seed))
+        rates.append(measure_batched(game_id, num_envs, seconds, frames=False, seed=seed))
+        if torch_engine:
+            rates.append(measure_batched(game_id, num_envs, seconds, engine="torch", seed=seed))
         if torch.cuda.is_available():
-            rates += [measure_batched(game_id, n, seconds, device="cuda", seed=seed) for n in cuda_sizes]
-        reports.append(GameReport(game_id=game_id, scalar_steps_per_s=scalar, batched=tuple(rates)))
+            rates += [
+                measure_batched(game_id, n, seconds, device="cuda", engine="torch", seed=seed) for n in cuda_sizes
+            ]
+        reports.append(GameReport(game_id=game_id, scalar=tuple(scalar), batched=tuple(rates)))
     return BatchedBenchReport(
         seconds_per_measurement=seconds,
+        rounds=rounds,
         seed=seed,
         torch=torch.__version__,
-        torch_threads=torch.get_num_threads(),
+        numba_threads=numba.get_num_threads(),
         cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         games=tuple(reports),
         skipped=skipped,
@@ -234,31 +240,30 @@ def run_batched_bench(
 # --- reporting -------------------------------------------------------------------
 
 
-def _rate(rate: BatchedRate | None) -> str:
-    if rate is None:
-        return "-"
-    return f"{rate.steps_per_s:,.0f}"
+def _rate(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:,.0f}"
 
 
 def render_report(report: BatchedBenchReport) -> Table:
     p = report.platform
     table = Table(
-        title=f"arcgames batched step rate, env steps/s ({report.seconds_per_measurement:g} s per measurement)",
-        caption=f"{p.cpu}, {p.cpus_available} CPUs | torch {report.torch}, {report.torch_threads} threads"
+        title=f"arcgames batched step rate, env steps/s ({report.seconds_per_measurement:g} s per measurement, "
+        f"median of {report.rounds} alternating rounds)",
+        caption=f"{p.cpu}, {p.cpus_available} CPUs | numba {report.numba_threads} threads | torch {report.torch}"
         + (f" | {report.cuda}" if report.cuda else ""),
     )
     n = next((r.num_envs for g in report.games for r in g.batched if r.device == "cpu"), CPU_ENVS)
-    for column in ("game", "scalar", f"N={n} state", f"N={n} frames", "compiled state", "compiled frames", "ratio"):
+    columns = ["game", "scalar", f"N={n} frames", f"N={n} state", "torch engine frames", "ratio"]
+    for column in columns:
         table.add_column(column, justify="left" if column == "game" else "right")
     for g in report.games:
         ratio = g.ratio
         table.add_row(
             g.game_id,
             f"{g.scalar_steps_per_s:,.0f}",
+            _rate(g.rate()),
             _rate(g.rate(frames=False)),
-            _rate(g.rate(frames=True)),
-            _rate(g.rate(frames=False, compiled=True)),
-            _rate(g.rate(frames=True, compiled=True)),
+            _rate(g.rate(engine="torch")),
             "-" if ratio is None else f"{ratio:.1f}x",
             style="red" if ratio is not None and ratio < TARGET_RATIO else None,
         )
@@ -269,15 +274,11 @@ def print_report(report: BatchedBenchReport, console: Console | None = None) -> 
     console = console or Console()
     console.print(render_report(report))
     for g in report.games:
-        for r in g.batched:
-            if r.device == "cuda":
-                console.print(f"{g.game_id} cuda N={r.num_envs}: {r.steps_per_s:,.0f} env steps/s", highlight=False)
-            if r.error:
-                console.print(f"[yellow]{g.game_id} compiled: not measured: {r.error}[/]", highlight=False)
-            elif r.compile_seconds is not None and not r.frames:
-                console.print(f"[dim]{g.game_id}: torch.compile took {r.compile_seconds:.1f} s[/]", highlight=False)
+        for r in g.rates(engine="torch", device="cuda"):
+            console.print(f"{g.game_id} torch engine cuda N={r.num_envs}: {r.steps_per_s:,.0f} env steps/s",
+                          highlight=False)  # fmt: skip
     for game_id, reason in report.skipped.items():
-        console.print(f"[yellow]{game_id} skipped: {reason}[/]", highlight=False)
+        console.print(Text(f"{game_id} skipped: {reason}", style="yellow"))
     if report.median_ratio is not None:
         passed = report.median_ratio >= TARGET_RATIO
         mark = "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
@@ -289,11 +290,11 @@ def print_report(report: BatchedBenchReport, console: Console | None = None) -> 
 
 
 def main_batched_bench(
-    games: list[str] | None, seconds: float, as_json: bool, num_envs: int = CPU_ENVS, compile: bool = True
+    games: list[str] | None, seconds: float, as_json: bool, num_envs: int = CPU_ENVS, torch_engine: bool = False
 ) -> int:
     """Run the benchmark and print the table (or JSON); exit code 0, or 2 for bad arguments.
 
-    For ``benchmarks/batched_step_rate.py`` and, later, ``arcgames bench --batched``.
+    For ``benchmarks/batched_step_rate.py`` and ``arcgames bench --batched``.
     """
     err = Console(stderr=True)
     try:
@@ -304,11 +305,12 @@ def main_batched_bench(
         for game_id in games or ():
             get_game(game_id)
     except (UnknownGameError, ValueError) as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(Text(f"error: {error}", style="bold red"))
         return 2
     report = run_batched_bench(
-        games, seconds, num_envs=num_envs, compile=compile, progress=lambda gid: err.print(f"[dim]measuring {gid}[/]")
-    )
+        games, seconds, num_envs=num_envs, torch_engine=torch_engine,
+        progress=lambda gid: err.print(f"[dim]measuring {gid}[/]"),
+    )  # fmt: skip
     if as_json:
         json.dump(report.model_dump(mode="json"), sys.stdout, indent=2)
         sys.stdout.write("\n")

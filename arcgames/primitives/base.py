@@ -1,12 +1,20 @@
-"""The primitive registry, and small board helpers every primitive module shares."""
+"""The primitive registry, the templates of recurring shapes, and the board helpers primitives share.
+
+A primitive is written once, as a compiled kernel over one env's arrays (see
+:mod:`arcgames.kernels` for the signature and why): ``@rule`` and ``@condition``
+compile it and register it by name. Shapes that recur (no K left, A on B, every A on B,
+A next to B) are templates: one kernel, and one registered instance per set of kinds.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
 
-from arcgames.kinds import AVATAR, SOLID
+from arcgames.kernels import Primitive, Role, helper_kernel, kernel
+from arcgames.kinds import AVATAR, F_SOLID, SOLID
 from arcgames.state import Act, State
 
 Rule = Callable[[State, Act], None]
@@ -16,20 +24,181 @@ RULES: dict[str, Rule] = {}
 CONDITIONS: dict[str, Condition] = {}
 
 
-def rule(fn: Rule) -> Rule:
-    """Register a rule primitive under its function name."""
-    if fn.__name__ in RULES:
-        raise ValueError(f"a rule named {fn.__name__!r} is already registered")
-    RULES[fn.__name__] = fn
-    return fn
+def _register(table: dict, what: str, name: str, prim) -> None:
+    if name in table:
+        raise ValueError(f"a {what} named {name!r} is already registered")
+    table[name] = prim
 
 
-def condition(fn: Condition) -> Condition:
-    """Register a win/lose condition primitive under its function name."""
-    if fn.__name__ in CONDITIONS:
-        raise ValueError(f"a condition named {fn.__name__!r} is already registered")
-    CONDITIONS[fn.__name__] = fn
-    return fn
+def _compiled(fn: Callable, role: Role, params: tuple[int, ...] = ()) -> Primitive:
+    return Primitive(fn.__name__, role, kernel(fn), params, fn.__doc__, fn.__module__)
+
+
+def _is_kernel(fn: Callable) -> bool:
+    """Kernels take the board arrays (``grid, vars, ...``); the Python rules not yet ported take ``state``."""
+    return next(iter(inspect.signature(fn).parameters), None) == "grid"
+
+
+def rule(fn: Callable) -> Primitive | Rule:
+    """Compile ``fn(grid, vars, act, flags)`` as a rule kernel and register it under its name."""
+    prim = _compiled(fn, "rule") if _is_kernel(fn) else fn
+    _register(RULES, "rule", fn.__name__, prim)
+    return prim
+
+
+def condition(fn: Callable) -> Primitive | Condition:
+    """Compile ``fn(grid, vars, flags) -> bool`` as a condition kernel and register it under its name."""
+    prim = _compiled(fn, "condition") if _is_kernel(fn) else fn
+    _register(CONDITIONS, "condition", fn.__name__, prim)
+    return prim
+
+
+def template(compiled_kernel, role: Role, name: str, params: tuple[int, ...], doc: str) -> Primitive:
+    """Register ``name`` as an instance of a template kernel with its kinds fixed to ``params``."""
+    module = compiled_kernel.py_func.__module__
+    prim = Primitive(name, role, compiled_kernel, tuple(int(p) for p in params), doc, module)
+    _register(RULES if role == "rule" else CONDITIONS, role, name, prim)
+    return prim
+
+
+# --- kernel helpers ----------------------------------------------------------------
+
+
+@helper_kernel
+def k_inside(h, w, y, x):
+    return 0 <= y < h and 0 <= x < w
+
+
+@helper_kernel
+def k_free(terrain, objects, flags, y, x):
+    """Can an object move into cell (y, x)? (On the board, not solid terrain, no object.)"""
+    h, w = terrain.shape
+    return 0 <= y < h and 0 <= x < w and (flags[terrain[y, x]] & F_SOLID) == 0 and objects[y, x] == 0
+
+
+@helper_kernel
+def k_front_first(h, w, dy, dx):
+    """How to visit a board so that cells front-most in direction (dy, dx) come first, ties in reading order:
+    (outer count, inner count, by columns, outer loop reversed), for :func:`k_cell`. Visiting in this order
+    lets a line of movers move as one, and a mover that moved lands on a cell already visited, so rules move
+    things in place without a list of cells (the Python rules sorted a list; this is the same order)."""
+    if dx != 0:
+        return w, h, True, dx > 0
+    return h, w, False, dy > 0
+
+
+@helper_kernel
+def k_cell(scan, i, j):
+    """The cell (row, col) at step (i, j) of the visit :func:`k_front_first` planned."""
+    outer = scan[0] - 1 - i if scan[3] else i
+    return (j, outer) if scan[2] else (outer, j)
+
+
+@helper_kernel
+def k_sign(v):
+    return (v > 0) - (v < 0)
+
+
+# --- templates ---------------------------------------------------------------------
+
+
+@kernel
+def t_none_left(grid, vars, flags, layer, kind):
+    """No cell of ``layer`` holds ``kind``."""
+    cells = grid[layer]
+    h, w = cells.shape
+    for y in range(h):
+        for x in range(w):
+            if cells[y, x] == kind:
+                return False
+    return True
+
+
+@kernel
+def t_any_on(grid, vars, flags, obj, ter):
+    """Some object of kind ``obj`` stands on terrain ``ter``."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == obj and terrain[y, x] == ter:
+                return True
+    return False
+
+
+@kernel
+def t_every_on(grid, vars, flags, obj_a, obj_b, ter):
+    """There are objects of kind ``obj_a`` or ``obj_b``, and every one stands on terrain ``ter``."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    found = False
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == obj_a or objects[y, x] == obj_b:
+                if terrain[y, x] != ter:
+                    return False
+                found = True
+    return found
+
+
+@kernel
+def t_every_under(grid, vars, flags, ter, flag):
+    """There are cells of terrain ``ter``, and every one holds an object with kind flag ``flag``."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    found = False
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] == ter:
+                if (flags[objects[y, x]] & flag) == 0:
+                    return False
+                found = True
+    return found
+
+
+@kernel
+def t_next_to(grid, vars, flags, obj_a, obj_b):
+    """Some object of kind ``obj_a`` is orthogonally next to one of kind ``obj_b``."""
+    objects = grid[1]
+    h, w = objects.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == obj_a and (
+                (y > 0 and objects[y - 1, x] == obj_b)
+                or (y + 1 < h and objects[y + 1, x] == obj_b)
+                or (x > 0 and objects[y, x - 1] == obj_b)
+                or (x + 1 < w and objects[y, x + 1] == obj_b)
+            ):
+                return True
+    return False
+
+
+def none_left(name: str, layer: int, kind: int, doc: str) -> Primitive:
+    """A condition: no cell of ``layer`` holds ``kind`` (all lights on = no light off left)."""
+    return template(t_none_left, "condition", name, (layer, kind), doc)
+
+
+def any_on(name: str, obj: int, ter: int, doc: str) -> Primitive:
+    """A condition: some ``obj`` stands on ``ter`` (an avatar on a goal)."""
+    return template(t_any_on, "condition", name, (obj, ter), doc)
+
+
+def every_on(name: str, objs: tuple[int, ...], ter: int, doc: str) -> Primitive:
+    """A condition: there are objects of the kinds ``objs`` (one or two), and every one stands on ``ter``."""
+    return template(t_every_on, "condition", name, (objs[0], objs[-1], ter), doc)
+
+
+def every_under(name: str, ter: int, flag: int, doc: str) -> Primitive:
+    """A condition: there are ``ter`` cells, and every one holds an object with kind flag ``flag``."""
+    return template(t_every_under, "condition", name, (ter, flag), doc)
+
+
+def next_to(name: str, obj_a: int, obj_b: int, doc: str) -> Primitive:
+    """A condition: some ``obj_a`` is orthogonally next to some ``obj_b`` (a chaser next to an avatar)."""
+    return template(t_next_to, "condition", name, (obj_a, obj_b), doc)
+
+
+# --- Python helpers of the rules not yet ported to kernels --------------------------
 
 
 def cells(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from arcgames.actions import ActionId
+from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW
 from arcgames.kinds import (
     AVATAR,
     CHASER,
     DOOR,
+    F_PUSHABLE,
     FALLS,
     FLOOR,
     GATE_CLOSED,
@@ -20,69 +22,108 @@ from arcgames.kinds import (
     LAVA,
     LIGHT_OFF,
     LIGHT_ON,
+    MOVED,
     PORTAL,
-    PUSHABLE,
     SWITCH,
     TRAIL,
     UNPAINTED,
+    Layer,
 )
-from arcgames.primitives.base import avatars, cells, cells_of, condition, free, holds, inside, rule
+from arcgames.primitives.base import (
+    any_on,
+    avatars,
+    cells,
+    cells_of,
+    condition,
+    every_under,
+    free,
+    holds,
+    inside,
+    k_cell,
+    k_free,
+    k_front_first,
+    k_inside,
+    k_sign,
+    next_to,
+    none_left,
+    rule,
+)
 from arcgames.state import Act, State, Var
+
+KEYS = int(Var.KEYS)
+CLICK = int(ActionId.ACTION6)
+CROSS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # a cell and its four neighbours
 
 # --- rules -----------------------------------------------------------------------
 
 
 @rule
-def move_avatar(state: State, act: Act) -> None:
+def move_avatar(grid, vars, act, flags):
     """ACTION1-4 move every avatar one cell; solid terrain and other objects block it."""
-    if not (act.dy or act.dx):
+    dy, dx = act[ACT_DY], act[ACT_DX]
+    if dy == 0 and dx == 0:
         return
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        ny, nx = y + act.dy, x + act.dx
-        if free(terrain, objects, ny, nx):
-            objects[ny, nx] = AVATAR
-            objects[y, x] = 0
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            if objects[y, x] == AVATAR and k_free(terrain, objects, flags, y + dy, x + dx):
+                objects[y + dy, x + dx] = AVATAR
+                objects[y, x] = 0
 
 
 @rule
-def push_blocks(state: State, act: Act) -> None:
+def push_blocks(grid, vars, act, flags):
     """An avatar walking into a pushable object shoves it one cell if that cell is free."""
-    if not (act.dy or act.dx):
+    dy, dx = act[ACT_DY], act[ACT_DX]
+    if dy == 0 and dx == 0:
         return
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        ny, nx = y + act.dy, x + act.dx
-        if inside(terrain, ny, nx) and PUSHABLE[objects[ny, nx]]:
-            by, bx = ny + act.dy, nx + act.dx
-            if free(terrain, objects, by, bx):
-                objects[by, bx] = objects[ny, nx]
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            ny, nx = y + dy, x + dx
+            pushable = objects[y, x] == AVATAR and k_inside(h, w, ny, nx) and flags[objects[ny, nx]] & F_PUSHABLE
+            if pushable and k_free(terrain, objects, flags, ny + dy, nx + dx):
+                objects[ny + dy, nx + dx] = objects[ny, nx]
                 objects[ny, nx] = 0
 
 
 @rule
-def unlock_doors(state: State, act: Act) -> None:
+def unlock_doors(grid, vars, act, flags):
     """Walking into a door while carrying a key spends the key and opens the door for good."""
-    if not (act.dy or act.dx):
+    dy, dx = act[ACT_DY], act[ACT_DX]
+    if dy == 0 and dx == 0:
         return
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        ny, nx = y + act.dy, x + act.dx
-        if state.vars[Var.KEYS] > 0 and inside(terrain, ny, nx) and terrain[ny, nx] == DOOR:
-            terrain[ny, nx] = FLOOR
-            state.vars[Var.KEYS] -= 1
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            ny, nx = y + dy, x + dx
+            if objects[y, x] == AVATAR and vars[KEYS] > 0 and k_inside(h, w, ny, nx) and terrain[ny, nx] == DOOR:
+                terrain[ny, nx] = FLOOR
+                vars[KEYS] -= 1
 
 
 @rule
-def collect_items(state: State, act: Act) -> None:
+def collect_items(grid, vars, act, flags):
     """An avatar on a key or gem picks it up; keys are counted, gems just vanish."""
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        if terrain[y, x] == KEY:
-            terrain[y, x] = FLOOR
-            state.vars[Var.KEYS] += 1
-        elif terrain[y, x] == GEM:
-            terrain[y, x] = FLOOR
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == AVATAR:
+                if terrain[y, x] == KEY:
+                    terrain[y, x] = FLOOR
+                    vars[KEYS] += 1
+                elif terrain[y, x] == GEM:
+                    terrain[y, x] = FLOOR
 
 
 @rule
@@ -127,35 +168,54 @@ def gravity(state: State, act: Act) -> None:
 
 
 @rule
-def chase(state: State, act: Act) -> None:
-    """Each chaser steps one cell toward the nearest avatar, along the longer gap first."""
-    terrain, objects = state.grid
-    avatars = cells_of(objects, AVATAR)
-    if not avatars:
-        return
-    for y, x in cells_of(objects, CHASER):
-        ay, ax = min(avatars, key=lambda a: (abs(a[0] - y) + abs(a[1] - x), a))
-        sy, sx = (ay > y) - (ay < y), (ax > x) - (ax < x)
-        tries = [(sy, 0), (0, sx)] if abs(ay - y) >= abs(ax - x) else [(0, sx), (sy, 0)]
-        for dy, dx in tries:
-            if (dy or dx) and free(terrain, objects, y + dy, x + dx):
-                objects[y + dy, x + dx] = CHASER
-                objects[y, x] = 0
-                break
+def chase(grid, vars, act, flags):
+    """Each chaser steps one cell toward the nearest avatar (ties: the first in reading order), along the
+    longer gap first. Chasers move in reading order of where they started: one that moved is marked
+    ``MOVED`` until all have, so that it is not visited again."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] != CHASER:
+                continue
+            best, ay, ax = h + w, -1, -1
+            for vy in range(h):
+                for vx in range(w):
+                    if objects[vy, vx] == AVATAR and abs(vy - y) + abs(vx - x) < best:
+                        best, ay, ax = abs(vy - y) + abs(vx - x), vy, vx
+            if ay < 0:
+                return  # no avatar, nothing to chase (and no chaser has moved yet)
+            sy, sx = k_sign(ay - y), k_sign(ax - x)
+            vertical_first = abs(ay - y) >= abs(ax - x)
+            for attempt in range(2):
+                dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
+                if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
+                    objects[y + dy, x + dx] = MOVED
+                    objects[y, x] = 0
+                    break
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == MOVED:
+                objects[y, x] = CHASER
 
 
 @rule
-def toggle_lights(state: State, act: Act) -> None:
+def toggle_lights(grid, vars, act, flags):
     """Clicking a light flips it and each orthogonal neighbour that is a light (lights-out)."""
-    if act.id != ActionId.ACTION6 or act.row < 0:
+    row, col = act[ACT_ROW], act[ACT_COL]
+    if act[ACT_ID] != CLICK or row < 0:
         return
-    terrain = state.grid[0]
-    if terrain[act.row, act.col] not in (LIGHT_OFF, LIGHT_ON):
+    terrain = grid[0]
+    h, w = terrain.shape
+    if terrain[row, col] != LIGHT_OFF and terrain[row, col] != LIGHT_ON:
         return
-    for dy, dx in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
-        y, x = act.row + dy, act.col + dx
-        if inside(terrain, y, x) and terrain[y, x] in (LIGHT_OFF, LIGHT_ON):
-            terrain[y, x] = LIGHT_ON if terrain[y, x] == LIGHT_OFF else LIGHT_OFF
+    for i in range(5):
+        y, x = row + CROSS[i][0], col + CROSS[i][1]
+        if k_inside(h, w, y, x):
+            if terrain[y, x] == LIGHT_OFF:
+                terrain[y, x] = LIGHT_ON
+            elif terrain[y, x] == LIGHT_ON:
+                terrain[y, x] = LIGHT_OFF
 
 
 def _flip_gates(terrain: np.ndarray) -> None:
@@ -188,51 +248,14 @@ def interact_switch(state: State, act: Act) -> None:
 
 
 @condition
-def reach_goal(state: State) -> bool:
-    """Won when an avatar stands on a goal cell."""
-    terrain, objects = state.grid
-    return any(terrain[y, x] == GOAL for y, x in cells_of(objects, AVATAR))
-
-
-@condition
-def cover_goals(state: State) -> bool:
-    """Won when every goal cell holds a pushable object."""
-    terrain, objects = state.grid
-    goals = cells_of(terrain, GOAL)
-    return bool(goals) and all(PUSHABLE[objects[y, x]] for y, x in goals)
-
-
-@condition
-def all_lights_on(state: State) -> bool:
-    """Won when no light is off."""
-    return not holds(state.grid[0], LIGHT_OFF)
-
-
-@condition
 def all_painted(state: State) -> bool:
     """Won when no unpainted cell is left."""
     return not holds(state.grid[0], UNPAINTED)
 
 
-@condition
-def all_gems_collected(state: State) -> bool:
-    """Won when no gem is left on the board."""
-    return not holds(state.grid[0], GEM)
-
-
-@condition
-def touch_lava(state: State) -> bool:
-    """Lost when an avatar stands on lava."""
-    terrain, objects = state.grid
-    return any(terrain[y, x] == LAVA for y, x in cells_of(objects, AVATAR))
-
-
-@condition
-def caught(state: State) -> bool:
-    """Lost when a chaser is orthogonally next to an avatar."""
-    objects = state.grid[1]
-    for y, x in cells_of(objects, CHASER):
-        for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            if inside(objects, y + dy, x + dx) and objects[y + dy, x + dx] == AVATAR:
-                return True
-    return False
+reach_goal = any_on("reach_goal", AVATAR, GOAL, "Won when an avatar stands on a goal cell.")
+cover_goals = every_under("cover_goals", GOAL, F_PUSHABLE, "Won when every goal cell holds a pushable object.")
+all_lights_on = none_left("all_lights_on", Layer.TERRAIN, LIGHT_OFF, "Won when no light is off.")
+all_gems_collected = none_left("all_gems_collected", Layer.TERRAIN, GEM, "Won when no gem is left on the board.")
+touch_lava = any_on("touch_lava", AVATAR, LAVA, "Lost when an avatar stands on lava.")
+caught = next_to("caught", CHASER, AVATAR, "Lost when a chaser is orthogonally next to an avatar.")

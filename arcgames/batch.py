@@ -1,0 +1,223 @@
+"""One env's step as a compiled kernel, for the batched engine's loop over N envs (split across threads).
+
+:func:`begin_step`, the game's ``advance`` (its rule kernels, see
+:mod:`arcgames.kernels`) and :func:`end_step` are :class:`arcgames.engine.Engine.step`
+for env ``n`` of a batch: action counting, RESET, undo (a ring of the last
+``undo_depth`` states), the rules, level advance, WIN and GAME_OVER, and optionally the
+auto-reset an RL loop wants. Each game's generated module runs them over all envs in
+parallel (why two halves around ``advance``: a kernel that took ``advance`` as an
+argument could not be cached on disk, and took seconds to compile in every process),
+and then brings each env's 64x64 frame up to date by redrawing only the cells whose
+visible kind changed (:func:`draw_env`; drawing in the same loop keeps the board in cache
+and saves a second parallel region per step). Torch-free: the arrays are numpy,
+and :class:`arcgames.batched.compiled.CompiledBatchedEngine` hands them to torch as
+views (``torch.from_numpy``: no copies).
+
+The tuples the kernels take (fixed layouts, so that one compiled loop serves every game):
+
+- ``state``: grid (N, 2, H, W) uint8 padded boards, vars (N, 8) int32, then (N,) int64
+  level, levels_completed, game_state, action_count, level_actions; the undo ring
+  undo_grid (N, D + 1, 2, H, W), undo_vars (N, D + 1, 8), undo_head, undo_count.
+- ``config``: starts (L, 2, H, W), start_vars (L, 8), layouts (L, 5) int64 (height, width,
+  scale, top, left per level), flags (256,) uint8 kind flags.
+- ``inputs``: action type, click x, click y (N,) int64; reset_level (N,) int64 (where an
+  auto-reset env restarts); options (4,) int64 (auto_reset, reset_on_game_over,
+  max_actions or -1, undo_depth or 0 without undo); acts (N, 5) int64 scratch.
+- ``view``: lut (256,) uint8 colours, background (1,) uint8, frames (N, 64, 64) uint8, and
+  what each env's frame shows: shown (N, H, W) visible kinds, drawn_level (N,) int64.
+- ``outputs``: (N,) bool completed, won, lost, truncated, reset; the reset envs' final
+  grid (N, 2, H, W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
+  scratch: the env loads a level's start at the end of the step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, helper_kernel, kernel
+
+__all__ = ["begin_step", "board_of", "draw_env", "draw_range", "end_step", "run_ranges"]
+
+NOT_FINISHED, WIN, GAME_OVER = 0, 1, 2
+RESET, CLICK, UNDO = 0, 6, 7
+MOVE_DY = (0, -1, 1, 0, 0, 0, 0, 0)  # per action type: ACTION1 up, ACTION2 down, ACTION3 left, ACTION4 right
+MOVE_DX = (0, 0, 0, -1, 1, 0, 0, 0)
+UNDRAWN = 255  # a visible kind no cell shows (arcgames.kinds.MOVED never outlives a step): forces a redraw
+
+
+@helper_kernel
+def copy_into(dst, src):
+    """dst[...] = src for arrays of one shape, as plain loops (numba's array assignment takes seconds to
+    compile, these loops a fraction of one)."""
+    flat_dst, flat_src = dst.reshape(-1), src.reshape(-1)
+    for i in range(flat_dst.shape[0]):
+        flat_dst[i] = flat_src[i]
+
+
+@helper_kernel
+def begin_step(n, state, config, inputs, outputs):
+    """The first half of one action for env n (already checked legal), as the scalar engine's step: count it,
+    handle RESET and undo, and for any other action push the undo ring and fill ``acts[n]`` for the rules.
+    Returns True when the game's rules must run (then call ``advance`` and :func:`end_step`)."""
+    grid, vars, level, game_state = state[0], state[1], state[2], state[4]
+    action_count, level_actions = state[5], state[6]
+    undo_grid, undo_vars, undo_head, undo_count = state[7], state[8], state[9], state[10]
+    action_type, xs, ys, acts = inputs[0], inputs[1], inputs[2], inputs[5]
+    undo_depth = inputs[4][3]
+    a = action_type[n]
+    action_count[n] += 1
+    level_actions[n] += 1
+    outputs[0][n] = False
+    outputs[8][n] = a == RESET  # RESET restarts the level (keeping the counts): end_step loads it
+    play = a != RESET and a != UNDO
+    if a == RESET:
+        game_state[n] = NOT_FINISHED
+    elif a == UNDO:
+        if undo_depth > 0 and undo_count[n] > 0:
+            head = (undo_head[n] - 1) % (undo_depth + 1)
+            copy_into(grid[n], undo_grid[n, head])
+            copy_into(vars[n], undo_vars[n, head])
+            undo_head[n] = head
+            undo_count[n] -= 1
+    else:
+        if undo_depth > 0:
+            head = undo_head[n]
+            copy_into(undo_grid[n, head], grid[n])
+            copy_into(undo_vars[n, head], vars[n])
+            undo_head[n] = (head + 1) % (undo_depth + 1)
+            undo_count[n] = min(undo_count[n] + 1, undo_depth)
+        layouts = config[2]
+        lv = level[n]
+        h, w, scale, top, left = layouts[lv, 0], layouts[lv, 1], layouts[lv, 2], layouts[lv, 3], layouts[lv, 4]
+        act = acts[n]
+        act[ACT_ID], act[ACT_DY], act[ACT_DX], act[ACT_ROW], act[ACT_COL] = a, MOVE_DY[a], MOVE_DX[a], -1, -1
+        if a == CLICK:  # the board cell under the clicked pixel, as Layout.cell_at
+            y, x = ys[n], xs[n]
+            row, col = (y - top) // scale, (x - left) // scale
+            if y >= top and x >= left and row < h and col < w:
+                act[ACT_ROW], act[ACT_COL] = row, col
+    return play
+
+
+@helper_kernel
+def board_of(n, state, config):
+    """Env n's (2, h, w) board: the part of its padded grid its level uses (a view)."""
+    layouts = config[2]
+    lv = state[2][n]
+    return state[0][n, :, : layouts[lv, 0], : layouts[lv, 1]]
+
+
+@helper_kernel
+def end_step(n, outcome, state, config, inputs, outputs):
+    """The second half: judge ``outcome`` (0 play on, 1 won, 2 lost; -1 when no rules ran), advance the level,
+    then the auto-reset, and load a level's start where one begins."""
+    grid, vars, level, completed_levels, game_state, action_count, level_actions = state[:7]
+    options = inputs[4]
+    completed, won, lost, truncated, reset, final_grid, final_vars, final_counters, loads = outputs
+    auto_reset, reset_on_game_over, max_actions = options[0], options[1], options[2]
+    load = loads[n]
+    if outcome == 1:
+        completed[n] = True
+        completed_levels[n] += 1
+        if level[n] == config[2].shape[0] - 1:
+            game_state[n] = WIN
+        else:
+            level[n] += 1
+            level_actions[n] = 0
+            load = True
+    elif outcome == 2:
+        game_state[n] = GAME_OVER
+    just_won, just_lost = game_state[n] == WIN, game_state[n] == GAME_OVER
+    won[n], lost[n] = just_won, just_lost
+    truncated[n] = max_actions >= 0 and not just_won and not just_lost and action_count[n] >= max_actions
+    reset[n] = auto_reset != 0 and (just_won or (just_lost and reset_on_game_over != 0) or truncated[n])
+    if reset[n]:
+        copy_into(final_grid[n], grid[n])
+        copy_into(final_vars[n], vars[n])
+        counters = final_counters[n]
+        counters[0], counters[1], counters[2] = level[n], completed_levels[n], game_state[n]
+        counters[3], counters[4] = action_count[n], level_actions[n]
+        level[n] = inputs[3][n]
+        completed_levels[n] = 0
+        game_state[n] = 0
+        action_count[n] = 0
+        level_actions[n] = 0
+        load = True
+    if load:
+        copy_into(grid[n], config[0][level[n]])
+        copy_into(vars[n], config[1][level[n]])
+        state[10][n] = 0
+
+
+@helper_kernel
+def draw_env(n, state, config, view):
+    """Redraw env n's frame where a cell's visible kind (max of terrain and object) changed since the last draw;
+    a new level (layout) first clears the frame to the background."""
+    grid, layouts = state[0], config[2]
+    lut, background, frames, shown, drawn_level = view
+    lv = state[2][n]
+    h, w, scale, top, left = layouts[lv, 0], layouts[lv, 1], layouts[lv, 2], layouts[lv, 3], layouts[lv, 4]
+    frame, seen = frames[n], shown[n]
+    if drawn_level[n] != lv:
+        frame.reshape(-1)[:] = background[0]
+        seen.reshape(-1)[:] = UNDRAWN
+        drawn_level[n] = lv
+    for r in range(h):
+        for c in range(w):
+            visible = max(grid[n, 0, r, c], grid[n, 1, r, c])
+            if visible != seen[r, c]:
+                seen[r, c] = visible
+                colour = lut[visible]
+                for py in range(top + r * scale, top + (r + 1) * scale):
+                    for px in range(left + c * scale, left + (c + 1) * scale):
+                        frame[py, px] = colour
+
+
+@kernel
+def draw_range(lo, hi, state, config, view):
+    """:func:`draw_env` for envs lo..hi-1 (after a reset; a step draws its envs itself)."""
+    for n in range(lo, hi):
+        draw_env(n, state, config, view)
+
+
+@kernel
+def first_illegal(action_type, xs, ys, game_state, legal):
+    """The first env whose action is not allowed now (``legal[state, action type]``), or -1 when all are."""
+    for n in range(action_type.shape[0]):
+        a = action_type[n]
+        if a < 0 or a > 7 or not legal[game_state[n], a]:
+            return n
+        if a == CLICK and not (0 <= xs[n] < 64 and 0 <= ys[n] < 64):
+            return n
+    return -1
+
+
+# --- threads -----------------------------------------------------------------------
+
+THREADS = int(os.environ.get("ARCGAMES_THREADS", 0)) or len(os.sched_getaffinity(0))
+MIN_CHUNK = 64  # envs per thread at least: below that a thread costs more than it saves
+_pool: ThreadPoolExecutor | None = None
+
+
+def run_ranges(fn: Callable, num_envs: int, *args) -> None:
+    """Run the compiled ``fn(lo, hi, *args)`` over envs 0..num_envs-1 split across :data:`THREADS` threads.
+
+    Why threads over a numba ``prange`` loop: the kernels release the GIL, so plain threads run them in
+    parallel; a ``prange`` loop took seconds more to compile per game, miscompiled the inlined step
+    helpers, and its spinning OpenMP threads made a 0.3 ms step take 3-9 ms on a busy 2-core machine.
+    """
+    global _pool
+    chunks = max(1, min(THREADS, num_envs // MIN_CHUNK))
+    if chunks == 1:
+        fn(0, num_envs, *args)
+        return
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="arcgames-batch")
+    bounds = [num_envs * i // chunks for i in range(chunks + 1)]
+    futures = [_pool.submit(fn, lo, hi, *args) for lo, hi in itertools.pairwise(bounds[1:])]
+    fn(bounds[0], bounds[1], *args)  # the calling thread takes the first chunk
+    for future in futures:
+        future.result()
