@@ -7,9 +7,9 @@ What is timed, per game:
   play whenever one ends. Its frame is always up to date, so frames are included.
 - **batched**: :class:`BatchedEngine` (the compiled kernels over N envs, see
   :mod:`arcgames.batch`) with ``num_envs`` envs, each step a (N,) batch of uniformly
-  random flat indices, ``auto_reset=True``; "frames" adds ``frames()`` after every step
-  (what an RL loop pays for observations), "state" leaves it out. Env steps/s = N x
-  batched steps/s. With ``torch_engine=True`` also the torch tensor engine
+  random flat indices, ``auto_reset=True``, and ``frames()`` after every step (what an
+  RL loop pays for observations; the compiled engine draws them inside its step). Env
+  steps/s = N x batched steps/s. With ``torch_engine=True`` also the torch tensor engine
   (:mod:`arcgames.batched.torch_engine`) for comparison.
 
 Why side by side, in alternating rounds: absolute rates depend on the machine and on
@@ -22,6 +22,7 @@ assertion) is batched with frames >= 20x the scalar engine on CPU, median over g
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -34,6 +35,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from arcgames import batch
 from arcgames.actions import FRAME_SIZE, ActionCodec, ActionId
 from arcgames.batched.engine import BatchedEngine, supports_batched, unsupported_reason
 from arcgames.batched.torch_engine import TorchBatchedEngine
@@ -105,8 +107,9 @@ class BatchedBenchReport(BaseModel):
     rounds: int
     seed: int
     torch: str
-    numba_threads: int
+    threads: int  # threads the compiled batched loop is split across
     cuda: str | None
+    load_average: float  # 1-minute load average when the run ended: ratios on a busy machine are lower
     games: tuple[GameReport, ...]
     skipped: dict[str, str]  # game id -> why it does not run batched
     platform: PlatformInfo
@@ -204,8 +207,6 @@ def run_batched_bench(
     """Measure every batched game: ``rounds`` x (scalar, then compiled batched with frames) on CPU, then the
     compiled engine without frames, the torch engine when asked, and the torch engine on CUDA at each of
     ``cuda_sizes`` when CUDA is available."""
-    import numba
-
     ids = list(game_ids) if game_ids else list_games()
     skipped = {gid: unsupported_reason(get_game(gid)) for gid in ids if not supports_batched(get_game(gid))}
     reports = []
@@ -216,7 +217,6 @@ def run_batched_bench(
         for _ in range(rounds):
             scalar.append(measure_scalar(game_id, seconds, seed))
             rates.append(measure_batched(game_id, num_envs, seconds, seed=seed))
-        rates.append(measure_batched(game_id, num_envs, seconds, frames=False, seed=seed))
         if torch_engine:
             rates.append(measure_batched(game_id, num_envs, seconds, engine="torch", seed=seed))
         if torch.cuda.is_available():
@@ -229,8 +229,9 @@ def run_batched_bench(
         rounds=rounds,
         seed=seed,
         torch=torch.__version__,
-        numba_threads=numba.get_num_threads(),
+        threads=batch.THREADS,
         cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+        load_average=os.getloadavg()[0],
         games=tuple(reports),
         skipped=skipped,
         platform=platform_info(),
@@ -249,11 +250,11 @@ def render_report(report: BatchedBenchReport) -> Table:
     table = Table(
         title=f"arcgames batched step rate, env steps/s ({report.seconds_per_measurement:g} s per measurement, "
         f"median of {report.rounds} alternating rounds)",
-        caption=f"{p.cpu}, {p.cpus_available} CPUs | numba {report.numba_threads} threads | torch {report.torch}"
-        + (f" | {report.cuda}" if report.cuda else ""),
+        caption=f"{p.cpu}, {p.cpus_available} CPUs, load average {report.load_average:.1f} | "
+        f"{batch.THREADS} threads | torch {report.torch}" + (f" | {report.cuda}" if report.cuda else ""),
     )
     n = next((r.num_envs for g in report.games for r in g.batched if r.device == "cpu"), CPU_ENVS)
-    columns = ["game", "scalar", f"N={n} frames", f"N={n} state", "torch engine frames", "ratio"]
+    columns = ["game", "scalar", f"N={n} batched", "torch engine", "ratio"]
     for column in columns:
         table.add_column(column, justify="left" if column == "game" else "right")
     for g in report.games:
@@ -262,7 +263,6 @@ def render_report(report: BatchedBenchReport) -> Table:
             g.game_id,
             f"{g.scalar_steps_per_s:,.0f}",
             _rate(g.rate()),
-            _rate(g.rate(frames=False)),
             _rate(g.rate(engine="torch")),
             "-" if ratio is None else f"{ratio:.1f}x",
             style="red" if ratio is not None and ratio < TARGET_RATIO else None,

@@ -14,9 +14,24 @@ fog lifts. Chasers and sheep have no hidden kinds and stay visible in fog.
 
 from __future__ import annotations
 
-from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, SOLID, Layer, define_kind
-from arcgames.primitives.base import cells_of, condition, free, rule
-from arcgames.state import Act, State, Var
+import numpy as np
+
+from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel, kernel
+from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, MOVED, SOLID, Layer, define_kind
+from arcgames.primitives.base import (
+    any_on,
+    condition,
+    every_on,
+    k_cell,
+    k_free,
+    k_front_first,
+    k_inside,
+    k_sign,
+    k_unmark,
+    rule,
+)
+from arcgames.primitives.core import CROSS
+from arcgames.state import Var
 
 FOG_COLOUR = "dark_grey"
 FLEE_RADIUS = 2  # a sheep runs from an avatar at most this many steps away (Manhattan)
@@ -35,203 +50,239 @@ GEM_2 = define_kind("gem_2", Layer.TERRAIN, "sky")
 GEM_3 = define_kind("gem_3", Layer.TERRAIN, "pink")
 
 # Fog over a real terrain kind, as solid as what it hides (patrollers walk the real map).
-FOGGY: list[bool] = [False] * 256  # is this terrain kind fog?
-FOG_REVEALS: list[int] = list(range(256))  # fog kind -> the kind it hides; every other kind -> itself
+_FOGGY = [False] * 256  # is this terrain kind fog?
+_FOG_REVEALS = list(range(256))  # fog kind -> the kind it hides; every other kind -> itself
 for _name in ("floor", "wall", "lava", "goal", "gem_1", "gem_2", "gem_3"):
     _fog = define_kind(f"fog_{_name}", Layer.TERRAIN, FOG_COLOUR, solid=SOLID[KINDS[_name].id])
-    FOGGY[_fog], FOG_REVEALS[_fog] = True, KINDS[_name].id
+    _FOGGY[_fog], _FOG_REVEALS[_fog] = True, KINDS[_name].id
 
 PATROLS = tuple(define_kind(f"patrol_{h}", Layer.OBJECTS, "blue") for h in _HEADING_NAMES)
 HIDDEN_PATROLS = tuple(define_kind(f"hidden_patrol_{h}", Layer.OBJECTS, FOG_COLOUR) for h in _HEADING_NAMES)
 SHEEP = define_kind("sheep", Layer.OBJECTS, "white")
 TWIN = define_kind("twin", Layer.OBJECTS, "yellow")
 
-HEADING: list[int] = [-1] * 256  # patroller kind (seen or hidden) -> index into HEADINGS
-UNHIDE: list[int] = [0] * 256  # hidden kind -> the kind seen once its fog lifts
+# Lookup tables by kind id, as numpy arrays because the kernels index them (numba freezes them at
+# compile time; they depend only on the kinds defined above, whose ids never change).
+HEADING = np.full(256, -1, dtype=np.int64)  # patroller kind (seen or hidden) -> index into HEADINGS
+UNHIDE = np.zeros(256, dtype=np.uint8)  # hidden kind -> the kind seen once its fog lifts
 for _h, (_seen, _hidden) in enumerate(zip(PATROLS, HIDDEN_PATROLS, strict=True)):
     HEADING[_seen] = HEADING[_hidden] = _h
     UNHIDE[_hidden] = _seen
-# Why bytes.translate: one C pass finds every patroller of all eight kinds, where eight
-# cells_of scans would cost ~3 µs a step.
-_PATROLLER_BYTES = bytes(int(HEADING[k] >= 0) for k in range(256))
-GEM_VALUE: list[int] = [0] * 256
+FOGGY = np.array(_FOGGY, dtype=np.bool_)
+FOG_REVEALS = np.array(_FOG_REVEALS, dtype=np.uint8)
+GEM_VALUE = np.zeros(256, dtype=np.int64)
 GEM_VALUE[GEM_1], GEM_VALUE[GEM_2], GEM_VALUE[GEM_3] = 1, 2, 3
-
-
-def _patrollers(objects) -> list[tuple[int, int]]:
-    """Cells holding a patroller, seen or hidden, in row-major order."""
-    data, width = objects.tobytes().translate(_PATROLLER_BYTES), objects.shape[1]
-    found, i = [], data.find(1)
-    while i >= 0:
-        found.append(divmod(i, width))
-        i = data.find(1, i + 1)
-    return found
+SEEN_KINDS = np.array(PATROLS, dtype=np.uint8)
+HIDDEN_KINDS = np.array(HIDDEN_PATROLS, dtype=np.uint8)
+HEADING_DY = np.array([dy for dy, _ in HEADINGS], dtype=np.int64)
+HEADING_DX = np.array([dx for _, dx in HEADINGS], dtype=np.int64)
+LANDED = 0x80  # a terrain bit no kind uses (terrain ids are below 128): patrol marks where a patroller landed
+TALLIED, LAST_GEM, OUT_OF_ORDER = int(Var.TALLIED), int(Var.LAST_GEM), int(Var.OUT_OF_ORDER)
 
 
 # --- rules -----------------------------------------------------------------------
 
 
-def _step(terrain, objects, y: int, x: int, heading: int) -> bool:
-    """Move the patroller at (y, x) one cell along ``heading`` if it can, hidden if it lands in fog."""
-    ny, nx = y + HEADINGS[heading][0], x + HEADINGS[heading][1]
-    if not free(terrain, objects, ny, nx):
+@helper_kernel
+def k_patrol_step(terrain, objects, flags, y, x, heading):
+    """Move the patroller at (y, x) one cell along ``heading`` if it can, hidden if it lands in fog, and mark
+    where it landed (:data:`LANDED`) so that it is not moved again this step."""
+    ny, nx = y + HEADING_DY[heading], x + HEADING_DX[heading]
+    if not k_free(terrain, objects, flags, ny, nx):
         return False
     objects[y, x] = 0
-    objects[ny, nx] = HIDDEN_PATROLS[heading] if FOGGY[terrain[ny, nx]] else PATROLS[heading]
+    objects[ny, nx] = HIDDEN_KINDS[heading] if FOGGY[terrain[ny, nx]] else SEEN_KINDS[heading]
+    terrain[ny, nx] |= LANDED
     return True
 
 
 @rule
-def patrol(state: State, act: Act) -> None:
-    """Each patroller steps along its heading; blocked, it turns back and steps the other way (or waits, boxed in)."""
-    terrain, objects = state.grid
-    pending = _patrollers(objects)
+def patrol(grid, vars, act, flags):
+    """Each patroller steps along its heading; blocked, it turns back and steps the other way (or waits, boxed
+    in). Forward steps repeat over the patrollers still blocked, in reading order, until none moves, so that a
+    line of patrollers moves as one; then the blocked ones turn back, in reading order."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
     progress = True
-    while progress and pending:  # forward steps, repeated so that a line of patrollers moves as one
-        progress, blocked = False, []
-        for y, x in pending:
-            if _step(terrain, objects, y, x, HEADING[objects[y, x]]):
-                progress = True
-            else:
-                blocked.append((y, x))
-        pending = blocked
-    for y, x in pending:  # then the blocked ones turn back, in reading order
-        heading = HEADING[objects[y, x]] ^ 1
-        if not _step(terrain, objects, y, x, heading):
-            objects[y, x] = HIDDEN_PATROLS[heading] if FOGGY[terrain[y, x]] else PATROLS[heading]
+    while progress:
+        progress = False
+        for y in range(h):
+            for x in range(w):
+                heading = HEADING[objects[y, x]]
+                if heading < 0 or terrain[y, x] & LANDED:
+                    continue
+                if k_patrol_step(terrain, objects, flags, y, x, heading):
+                    progress = True
+    for y in range(h):
+        for x in range(w):
+            heading = HEADING[objects[y, x]]
+            if heading < 0 or terrain[y, x] & LANDED:
+                continue
+            heading ^= 1
+            if not k_patrol_step(terrain, objects, flags, y, x, heading):
+                objects[y, x] = HIDDEN_KINDS[heading] if FOGGY[terrain[y, x]] else SEEN_KINDS[heading]
+    for y in range(h):
+        for x in range(w):
+            terrain[y, x] &= ~LANDED
+
+
+@helper_kernel
+def k_nearest_avatar(objects, y, x):
+    """The avatar nearest (y, x) by steps, ties to the first in reading order; (-1, -1) when there is none."""
+    h, w = objects.shape
+    best, ay, ax = h + w, -1, -1
+    for vy in range(h):
+        for vx in range(w):
+            if objects[vy, vx] == AVATAR and abs(vy - y) + abs(vx - x) < best:
+                best, ay, ax = abs(vy - y) + abs(vx - x), vy, vx
+    return ay, ax
 
 
 @rule
-def flee(state: State, act: Act) -> None:
-    """Each sheep within 2 steps of its nearest avatar steps directly away, along the wider gap first."""
-    terrain, objects = state.grid
-    found = cells_of(objects, AVATAR)
-    if not found:
-        return
-    scared = []
-    for y, x in cells_of(objects, SHEEP):
-        ay, ax = min(found, key=lambda a: (abs(a[0] - y) + abs(a[1] - x), a))
-        distance = abs(ay - y) + abs(ax - x)
-        if distance <= FLEE_RADIUS:
-            scared.append((-distance, y, x, ay, ax))
-    scared.sort()  # farthest first, so a line of sheep moves as one
-    for _, y, x, ay, ax in scared:
-        gy, gx = y - ay, x - ax
-        sy, sx = (gy > 0) - (gy < 0), (gx > 0) - (gx < 0)
-        for dy, dx in ((sy, 0), (0, sx)) if abs(gy) >= abs(gx) else ((0, sx), (sy, 0)):
-            if (dy or dx) and free(terrain, objects, y + dy, x + dx):
-                objects[y + dy, x + dx] = SHEEP
-                objects[y, x] = 0
-                break
+def flee(grid, vars, act, flags):
+    """Each sheep within 2 steps of its nearest avatar steps directly away, along the wider gap first.
+    Farthest sheep first (ties in reading order), so that a line of sheep moves as one; a sheep that moved is
+    marked ``MOVED`` until all have had their turn."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    moved = False
+    for distance in range(FLEE_RADIUS, -1, -1):
+        for y in range(h):
+            for x in range(w):
+                if objects[y, x] != SHEEP:
+                    continue
+                ay, ax = k_nearest_avatar(objects, y, x)
+                if ay < 0:
+                    return  # no avatar: nothing to flee from (and no sheep has moved)
+                if abs(ay - y) + abs(ax - x) != distance:
+                    continue
+                gy, gx = y - ay, x - ax
+                sy, sx = k_sign(gy), k_sign(gx)
+                vertical_first = abs(gy) >= abs(gx)
+                for attempt in range(2):
+                    dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
+                    if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
+                        objects[y + dy, x + dx] = MOVED
+                        objects[y, x] = 0
+                        moved = True
+                        break
+    if moved:
+        k_unmark(objects, SHEEP)
 
 
 @rule
-def mirror_move(state: State, act: Act) -> None:
+def mirror_move(grid, vars, act, flags):
     """ACTION1-4 move every twin one cell like the avatar but with left and right swapped; blocked on its own."""
-    if not (act.dy or act.dx):
+    dy, dx = act[ACT_DY], -act[ACT_DX]
+    if dy == 0 and dx == 0:
         return
-    terrain, objects = state.grid
-    dy, dx = act.dy, -act.dx
-    twins = cells_of(objects, TWIN)
-    if len(twins) > 1:
-        twins.sort(key=lambda c: -(c[0] * dy + c[1] * dx))  # front-most first, so a line moves as one
-    for y, x in twins:
-        if free(terrain, objects, y + dy, x + dx):
-            objects[y + dy, x + dx] = TWIN
-            objects[y, x] = 0
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            if objects[y, x] == TWIN and k_free(terrain, objects, flags, y + dy, x + dx):
+                objects[y + dy, x + dx] = TWIN
+                objects[y, x] = 0
 
 
 @rule
-def reveal_fog(state: State, act: Act) -> None:
+def reveal_fog(grid, vars, act, flags):
     """Fog on or orthogonally next to an avatar lifts for good, showing the terrain and any patroller in it."""
-    terrain, objects = state.grid
-    height, width = terrain.shape
-    data = terrain.tobytes()  # reading kinds from bytes is ~5x cheaper than indexing the array
-    for y, x in cells_of(objects, AVATAR):
-        for ny, nx in ((y, x), (y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
-            if 0 <= ny < height and 0 <= nx < width and FOGGY[data[ny * width + nx]]:
-                terrain[ny, nx] = FOG_REVEALS[data[ny * width + nx]]
-                if UNHIDE[objects[ny, nx]]:
-                    objects[ny, nx] = UNHIDE[objects[ny, nx]]
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] != AVATAR:
+                continue
+            for i in range(5):
+                ny, nx = y + CROSS[i][0], x + CROSS[i][1]
+                if k_inside(h, w, ny, nx) and FOGGY[terrain[ny, nx]]:
+                    terrain[ny, nx] = FOG_REVEALS[terrain[ny, nx]]
+                    if UNHIDE[objects[ny, nx]]:
+                        objects[ny, nx] = UNHIDE[objects[ny, nx]]
 
 
 @rule
-def fill_tally(state: State, act: Act) -> None:
+def fill_tally(grid, vars, act, flags):
     """An avatar on a numbered gem picks it up and fills as many empty tally marks as its value, in reading order."""
-    terrain, objects = state.grid
-    for y, x in cells_of(objects, AVATAR):
-        value = GEM_VALUE[terrain[y, x]]
-        if value:
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            value = GEM_VALUE[terrain[y, x]] if objects[y, x] == AVATAR else 0
+            if value == 0:
+                continue
             terrain[y, x] = FLOOR
-            if value < state.vars[Var.LAST_GEM]:
-                state.vars[Var.OUT_OF_ORDER] = 1
-            state.vars[Var.LAST_GEM] = value
-            state.vars[Var.TALLIED] += value
-            for ty, tx in cells_of(terrain, TALLY)[:value]:
-                terrain[ty, tx] = TALLY_FULL
+            if value < vars[LAST_GEM]:
+                vars[OUT_OF_ORDER] = 1
+            vars[LAST_GEM] = value
+            vars[TALLIED] += value
+            left = value
+            for ty in range(h):
+                for tx in range(w):
+                    if left > 0 and terrain[ty, tx] == TALLY:
+                        terrain[ty, tx] = TALLY_FULL
+                        left -= 1
 
 
 # --- conditions ------------------------------------------------------------------
 
 
 @condition
-def caught_by_patrol(state: State) -> bool:
+def caught_by_patrol(grid, vars, flags):
     """Lost when a patroller, seen or hidden, is orthogonally next to an avatar."""
-    objects = state.grid[1]
-    height, width = objects.shape
-    data = objects.tobytes()
-    for y, x in cells_of(objects, AVATAR):
-        for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
-            if 0 <= ny < height and 0 <= nx < width and HEADING[data[ny * width + nx]] >= 0:
-                return True
+    objects = grid[1]
+    h, w = objects.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] != AVATAR:
+                continue
+            for i in range(1, 5):
+                ny, nx = y + CROSS[i][0], x + CROSS[i][1]
+                if k_inside(h, w, ny, nx) and HEADING[objects[ny, nx]] >= 0:
+                    return True
     return False
 
 
-@condition
-def herded(state: State) -> bool:
-    """Won when every sheep stands on a pen cell."""
-    terrain, objects = state.grid
-    sheep = cells_of(objects, SHEEP)
-    return bool(sheep) and all(terrain[y, x] == PEN for y, x in sheep)
+herded = every_on("herded", (SHEEP,), PEN, "Won when every sheep stands on a pen cell.")
+all_on_goals = every_on("all_on_goals", (AVATAR, TWIN), GOAL, "Won when every avatar and every twin stands on a goal.")
+twin_touches_lava = any_on("twin_touches_lava", TWIN, LAVA, "Lost when a twin stands on lava.")
+
+
+@kernel
+def k_count(cells, kind):
+    """How many cells hold ``kind``."""
+    h, w = cells.shape
+    found = 0
+    for y in range(h):
+        for x in range(w):
+            if cells[y, x] == kind:
+                found += 1
+    return found
 
 
 @condition
-def all_on_goals(state: State) -> bool:
-    """Won when every avatar and every twin stands on a goal."""
-    terrain, objects = state.grid
-    pieces = cells_of(objects, AVATAR) + cells_of(objects, TWIN)
-    return bool(pieces) and all(terrain[y, x] == GOAL for y, x in pieces)
-
-
-@condition
-def twin_touches_lava(state: State) -> bool:
-    """Lost when a twin stands on lava."""
-    terrain, objects = state.grid
-    return any(terrain[y, x] == LAVA for y, x in cells_of(objects, TWIN))
-
-
-@condition
-def tally_exact(state: State) -> bool:
+def tally_exact(grid, vars, flags):
     """Won when the picked-up gems' values add up to exactly the number of tally marks."""
-    data = state.grid[0].tobytes()
-    marks = data.count(TALLY_FULL)
-    return marks > 0 and TALLY not in data and int(state.vars[Var.TALLIED]) == marks
+    marks = k_count(grid[0], TALLY_FULL)
+    return marks > 0 and k_count(grid[0], TALLY) == 0 and vars[TALLIED] == marks
 
 
 @condition
-def tally_overflow(state: State) -> bool:
+def tally_overflow(grid, vars, flags):
     """Lost when the picked-up gems' values add up to more than the number of tally marks."""
-    data = state.grid[0].tobytes()
-    return int(state.vars[Var.TALLIED]) > data.count(TALLY) + data.count(TALLY_FULL)
+    return vars[TALLIED] > k_count(grid[0], TALLY) + k_count(grid[0], TALLY_FULL)
 
 
 @condition
-def gems_in_order(state: State) -> bool:
+def gems_in_order(grid, vars, flags):
     """Holds while every gem picked up was at least the one before it (a win needs it: wins outrank losses)."""
-    return not state.vars[Var.OUT_OF_ORDER]
+    return vars[OUT_OF_ORDER] == 0
 
 
 @condition
-def gems_out_of_order(state: State) -> bool:
+def gems_out_of_order(grid, vars, flags):
     """Lost once a gem smaller than the one picked up before it is picked up."""
-    return bool(state.vars[Var.OUT_OF_ORDER])
+    return vars[OUT_OF_ORDER] != 0

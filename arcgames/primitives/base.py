@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from arcgames.kernels import Primitive, Role, helper_kernel, kernel
-from arcgames.kinds import AVATAR, F_SOLID, SOLID
+from arcgames.kinds import AVATAR, F_SOLID, MOVED, SOLID
 from arcgames.state import Act, State
 
 Rule = Callable[[State, Act], None]
@@ -92,6 +92,16 @@ def k_cell(scan, i, j):
     """The cell (row, col) at step (i, j) of the visit :func:`k_front_first` planned."""
     outer = scan[0] - 1 - i if scan[3] else i
     return (j, outer) if scan[2] else (outer, j)
+
+
+@kernel
+def k_unmark(objects, kind):
+    """Turn every object marked ``MOVED`` (it moved this step) back into ``kind``."""
+    h, w = objects.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == MOVED:
+                objects[y, x] = kind
 
 
 @helper_kernel

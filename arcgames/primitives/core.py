@@ -3,16 +3,14 @@ gravity, chasers, lights, switches, and the conditions that judge them."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from arcgames.actions import ActionId
-from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW
+from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, kernel
 from arcgames.kinds import (
     AVATAR,
     CHASER,
     DOOR,
+    F_FALLS,
     F_PUSHABLE,
-    FALLS,
     FLOOR,
     GATE_CLOSED,
     GATE_OPEN,
@@ -31,27 +29,22 @@ from arcgames.kinds import (
 )
 from arcgames.primitives.base import (
     any_on,
-    avatars,
-    cells,
-    cells_of,
-    condition,
     every_under,
-    free,
-    holds,
-    inside,
     k_cell,
     k_free,
     k_front_first,
     k_inside,
     k_sign,
+    k_unmark,
     next_to,
     none_left,
     rule,
 )
-from arcgames.state import Act, State, Var
+from arcgames.state import Var
 
 KEYS = int(Var.KEYS)
 CLICK = int(ActionId.ACTION6)
+INTERACT = int(ActionId.ACTION5)
 CROSS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # a cell and its four neighbours
 
 # --- rules -----------------------------------------------------------------------
@@ -127,44 +120,75 @@ def collect_items(grid, vars, act, flags):
 
 
 @rule
-def paint_trail(state: State, act: Act) -> None:
+def paint_trail(grid, vars, act, flags):
     """An avatar entering an unpainted cell paints it; painted cells are solid (one-stroke paths)."""
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        if terrain[y, x] == UNPAINTED:
-            terrain[y, x] = TRAIL
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] == AVATAR and terrain[y, x] == UNPAINTED:
+                terrain[y, x] = TRAIL
 
 
 @rule
-def enter_portals(state: State, act: Act) -> None:
-    """Walking into a portal carries the avatar to the other portal (then it steps out if it can)."""
-    if not (act.dy or act.dx):
+def enter_portals(grid, vars, act, flags):
+    """Walking into a portal carries the avatar to the other portal (then it steps out if it can).
+    Only a board with exactly two portals links them. An avatar carried away is marked ``MOVED`` until
+    every avatar has had its turn, so that it is not visited twice."""
+    dy, dx = act[ACT_DY], act[ACT_DX]
+    if dy == 0 and dx == 0:
         return
-    terrain, objects = state.grid
-    portals = cells_of(terrain, PORTAL)
-    if len(portals) != 2:
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    found, py0, px0, py1, px1 = 0, -1, -1, -1, -1
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] == PORTAL:
+                if found == 0:
+                    py0, px0 = y, x
+                else:
+                    py1, px1 = y, x
+                found += 1
+    if found != 2:
         return
-    for y, x in avatars(objects, act):
-        target = (y + act.dy, x + act.dx)
-        if target in portals:
-            exit_y, exit_x = portals[1] if target == portals[0] else portals[0]
-            if objects[exit_y, exit_x] == 0:
-                objects[exit_y, exit_x] = AVATAR
+    moved = False
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            if objects[y, x] != AVATAR:
+                continue
+            ty, tx = y + dy, x + dx
+            if ty == py0 and tx == px0:
+                ey, ex = py1, px1
+            elif ty == py1 and tx == px1:
+                ey, ex = py0, px0
+            else:
+                continue
+            if objects[ey, ex] == 0:
+                objects[ey, ex] = MOVED
                 objects[y, x] = 0
+                moved = True
+    if moved:
+        k_unmark(objects, AVATAR)
 
 
 @rule
-def gravity(state: State, act: Act) -> None:
-    """Objects that fall drop straight down until they rest on something solid or the bottom."""
-    terrain, objects = state.grid
-    for y, x in sorted(cells(objects != 0), reverse=True):  # lowest first, so stacks settle
-        kind = objects[y, x]
-        if not FALLS[kind]:
-            continue
-        while free(terrain, objects, y + 1, x):
-            objects[y + 1, x] = kind
-            objects[y, x] = 0
-            y += 1
+def gravity(grid, vars, act, flags):
+    """Objects that fall drop straight down until they rest on something solid or the bottom. Lowest
+    first (right to left within a row), so stacks settle; a fallen object lands on a row already visited."""
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h - 1, -1, -1):
+        for x in range(w - 1, -1, -1):
+            kind = objects[y, x]
+            if kind == 0 or (flags[kind] & F_FALLS) == 0:
+                continue
+            at = y
+            while k_free(terrain, objects, flags, at + 1, x):
+                objects[at + 1, x] = kind
+                objects[at, x] = 0
+                at += 1
 
 
 @rule
@@ -193,10 +217,7 @@ def chase(grid, vars, act, flags):
                     objects[y + dy, x + dx] = MOVED
                     objects[y, x] = 0
                     break
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == MOVED:
-                objects[y, x] = CHASER
+    k_unmark(objects, CHASER)
 
 
 @rule
@@ -218,41 +239,47 @@ def toggle_lights(grid, vars, act, flags):
                 terrain[y, x] = LIGHT_OFF
 
 
-def _flip_gates(terrain: np.ndarray) -> None:
-    closed, opened = terrain == GATE_CLOSED, terrain == GATE_OPEN
-    terrain[closed] = GATE_OPEN
-    terrain[opened] = GATE_CLOSED
+@kernel
+def k_flip_gates(terrain):
+    """Every gate on the board flips: closed gates open, open gates close."""
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] == GATE_CLOSED:
+                terrain[y, x] = GATE_OPEN
+            elif terrain[y, x] == GATE_OPEN:
+                terrain[y, x] = GATE_CLOSED
 
 
 @rule
-def click_switch(state: State, act: Act) -> None:
+def click_switch(grid, vars, act, flags):
     """Clicking a switch flips every gate on the board: closed gates open, open gates close."""
-    if act.id == ActionId.ACTION6 and act.row >= 0 and state.grid[0][act.row, act.col] == SWITCH:
-        _flip_gates(state.grid[0])
+    if act[ACT_ID] == CLICK and act[ACT_ROW] >= 0 and grid[0, act[ACT_ROW], act[ACT_COL]] == SWITCH:
+        k_flip_gates(grid[0])
 
 
 @rule
-def interact_switch(state: State, act: Act) -> None:
+def interact_switch(grid, vars, act, flags):
     """ACTION5 next to a switch flips every gate on the board (a lever the avatar must reach)."""
-    if act.id != ActionId.ACTION5:
+    if act[ACT_ID] != INTERACT:
         return
-    terrain, objects = state.grid
-    for y, x in avatars(objects, act):
-        for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            if inside(terrain, y + dy, x + dx) and terrain[y + dy, x + dx] == SWITCH:
-                _flip_gates(terrain)
-                return
+    terrain, objects = grid[0], grid[1]
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            if objects[y, x] != AVATAR:
+                continue
+            for i in range(1, 5):
+                ny, nx = y + CROSS[i][0], x + CROSS[i][1]
+                if k_inside(h, w, ny, nx) and terrain[ny, nx] == SWITCH:
+                    k_flip_gates(terrain)
+                    return
 
 
 # --- conditions ------------------------------------------------------------------
 
 
-@condition
-def all_painted(state: State) -> bool:
-    """Won when no unpainted cell is left."""
-    return not holds(state.grid[0], UNPAINTED)
-
-
+all_painted = none_left("all_painted", Layer.TERRAIN, UNPAINTED, "Won when no unpainted cell is left.")
 reach_goal = any_on("reach_goal", AVATAR, GOAL, "Won when an avatar stands on a goal cell.")
 cover_goals = every_under("cover_goals", GOAL, F_PUSHABLE, "Won when every goal cell holds a pushable object.")
 all_lights_on = none_left("all_lights_on", Layer.TERRAIN, LIGHT_OFF, "Won when no light is off.")
