@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from arcgames.kernels import Primitive, Role, helper_kernel, kernel
+from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, helper_kernel, kernel
 from arcgames.kinds import AVATAR, F_SOLID, MOVED, SOLID
 from arcgames.state import Act, State
 
+CLICK = 6  # ActionId.ACTION6
 Rule = Callable[[State, Act], None]
 Condition = Callable[[State], bool]
 
@@ -206,6 +207,82 @@ def every_under(name: str, ter: int, flag: int, doc: str) -> Primitive:
 def next_to(name: str, obj_a: int, obj_b: int, doc: str) -> Primitive:
     """A condition: some ``obj_a`` is orthogonally next to some ``obj_b`` (a chaser next to an avatar)."""
     return template(t_next_to, "condition", name, (obj_a, obj_b), doc)
+
+
+@kernel
+def t_click_cycle(grid, vars, act, flags, a0, a1, a2, a3, b0, b1, b2, b3):
+    """A click on a cell of kind ``a0`` turns it into ``a1``, ``a1`` into ``a2`` ... and the last back into
+    ``a0``; likewise for the second cycle ``b0..b3`` (-1: no kind; cycles of 1 to 4 kinds)."""
+    row, col = act[ACT_ROW], act[ACT_COL]
+    if act[ACT_ID] != CLICK or row < 0:
+        return
+    terrain = grid[0]
+    kind = terrain[row, col]
+    after = k_next_in_cycle(kind, (a0, a1, a2, a3))
+    if after < 0:
+        after = k_next_in_cycle(kind, (b0, b1, b2, b3))
+    if after >= 0:
+        terrain[row, col] = after
+
+
+@helper_kernel
+def k_next_in_cycle(kind, cycle):
+    size = 0
+    for i in range(4):
+        if cycle[i] >= 0:
+            size = i + 1
+    for i in range(size):
+        if kind == cycle[i]:
+            return cycle[(i + 1) % size]
+    return -1
+
+
+def click_cycle(name: str, *cycles: tuple[int, ...], doc: str) -> Primitive:
+    """A rule: a click steps a cell to the next kind of its cycle (one or two cycles of up to 4 kinds)."""
+    if not 1 <= len(cycles) <= 2 or any(not 1 <= len(c) <= 4 for c in cycles):
+        raise ValueError(f"{name}: click_cycle takes one or two cycles of 1 to 4 kinds, got {cycles!r}")
+    params = [*cycles[0], *[-1] * (4 - len(cycles[0]))]
+    second = cycles[1] if len(cycles) == 2 else ()
+    params += [*second, *[-1] * (4 - len(second))]
+    return template(t_click_cycle, "rule", name, tuple(params), doc)
+
+
+# --- flood fill ----------------------------------------------------------------------
+
+FLOODED = 0x80  # a terrain bit no kind uses (terrain ids are below 128): marks the cells a flood reached
+
+
+@kernel
+def k_spread(terrain, passable):
+    """Spread the :data:`FLOODED` mark from marked cells to 4-connected unmarked cells whose kind is
+    ``passable`` (a (256,) bool table), until it reaches no more: sweeps down and up the board, which needs
+    no list of cells (kernels never allocate)."""
+    h, w = terrain.shape
+    changed = True
+    while changed:
+        changed = False
+        for k in range(2 * h * w):
+            i = k if k < h * w else 2 * h * w - 1 - k
+            y, x = i // w, i % w
+            if terrain[y, x] & FLOODED or not passable[terrain[y, x]]:
+                continue
+            if (
+                (y > 0 and terrain[y - 1, x] & FLOODED)
+                or (y + 1 < h and terrain[y + 1, x] & FLOODED)
+                or (x > 0 and terrain[y, x - 1] & FLOODED)
+                or (x + 1 < w and terrain[y, x + 1] & FLOODED)
+            ):
+                terrain[y, x] |= FLOODED
+                changed = True
+
+
+@kernel
+def k_unflood(terrain):
+    """Clear every :data:`FLOODED` mark (a kernel must leave the board as it found it, less its changes)."""
+    h, w = terrain.shape
+    for y in range(h):
+        for x in range(w):
+            terrain[y, x] &= ~FLOODED
 
 
 # --- Python helpers of the rules not yet ported to kernels --------------------------

@@ -1,23 +1,17 @@
 """Geometry primitives: blocks of cells that turn, pipes that connect, paint and symmetry,
 and copying a shape onto a canvas (as it is, mirrored or turned).
 
-Why bytes: these conditions judge a whole region every step, and the solver calls them
-for every state it visits. Reading the board once as bytes and comparing row slices
-(``bytes.translate`` marks the kinds of interest) costs a few µs, against ~1 µs per
-numpy call for the same work done with masks and reductions.
+All are kernels (see :mod:`arcgames.kernels`); the four ways of matching a target shape
+are one template (:func:`t_match_target`) with the poses each allows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
-
 import numpy as np
 
-from arcgames.actions import ActionId
+from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, helper_kernel, kernel
 from arcgames.kinds import Layer, define_kind
-from arcgames.primitives.base import condition, rule
-from arcgames.state import Act, State
+from arcgames.primitives.base import CLICK, FLOODED, click_cycle, condition, k_spread, k_unflood, rule, template
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -42,18 +36,14 @@ TARGET_OFF = define_kind("target_off", Layer.TERRAIN, "navy")
 TARGET_ON = define_kind("target_on", Layer.TERRAIN, "green")
 
 
-def _table(marks: dict[int, int]) -> bytes:
-    """A bytes.translate table: kind id -> mark (0 for every kind not listed)."""
-    table = bytearray(256)
-    for kind, mark in marks.items():
-        table[kind] = mark
-    return bytes(table)
-
-
-CONDUCTS = _table({PIPE: 1, WATER: 1, ROTOR: 1, SOURCE: 1, SINK: 1})
-PAINTED = _table(dict.fromkeys(PAINTS, 1))
-CANVAS = _table({CANVAS_OFF: 1, CANVAS_ON: 2, CANVAS_PIN: 2})  # 2 = a cell of the drawn shape
-TARGET = _table({TARGET_OFF: 1, TARGET_ON: 2})
+CONDUCTS = np.zeros(256, dtype=np.bool_)  # what water flows through
+CONDUCTS[[PIPE, WATER, ROTOR, SOURCE, SINK]] = True
+IS_PAINT = np.zeros(256, dtype=np.bool_)
+IS_PAINT[list(PAINTS)] = True
+CANVAS_MARK = np.zeros(256, dtype=np.uint8)  # 2 = a cell of the drawn shape, 1 = a canvas cell left off
+CANVAS_MARK[[CANVAS_OFF, CANVAS_ON, CANVAS_PIN]] = 1, 2, 2
+TARGET_MARK = np.zeros(256, dtype=np.uint8)
+TARGET_MARK[[TARGET_OFF, TARGET_ON]] = 1, 2
 # What a click turns a cell into (0: clicks do nothing); each palette is a cycle.
 NEXT_PAINT = [0] * 256
 for _palette in (PAINTS, (CANVAS_OFF, CANVAS_ON)):
@@ -61,222 +51,297 @@ for _palette in (PAINTS, (CANVAS_OFF, CANVAS_ON)):
         NEXT_PAINT[_kind] = _palette[(_i + 1) % len(_palette)]
 
 
-def _clicked(act: Act) -> bool:
-    return act.id == ActionId.ACTION6 and act.row >= 0
-
-
 # --- rules -----------------------------------------------------------------------
 
 
 @rule
-def rotate_block(state: State, act: Act) -> None:
+def rotate_block(grid, vars, act, flags):
     """Clicking a rotor turns the 3x3 block around it a quarter turn clockwise (both layers);
     a rotor on the board edge has no whole block and does nothing."""
-    if not _clicked(act):
+    y, x = act[ACT_ROW], act[ACT_COL]
+    if act[ACT_ID] != CLICK or y < 0:
         return
-    terrain = state.grid[0]
-    y, x = act.row, act.col
+    h, w = grid.shape[1], grid.shape[2]
+    if grid[0, y, x] != ROTOR or not (0 < y < h - 1 and 0 < x < w - 1):
+        return
+    for layer in range(2):
+        cells = grid[layer]
+        # A clockwise quarter turn moves the corners round one place, and the edge middles.
+        corner = cells[y - 1, x - 1]
+        cells[y - 1, x - 1] = cells[y + 1, x - 1]
+        cells[y + 1, x - 1] = cells[y + 1, x + 1]
+        cells[y + 1, x + 1] = cells[y - 1, x + 1]
+        cells[y - 1, x + 1] = corner
+        edge = cells[y - 1, x]
+        cells[y - 1, x] = cells[y, x - 1]
+        cells[y, x - 1] = cells[y + 1, x]
+        cells[y + 1, x] = cells[y, x + 1]
+        cells[y, x + 1] = edge
+
+
+@helper_kernel
+def k_flood_from_sources(terrain):
+    """Mark (:data:`FLOODED`) every conductive cell 4-connected to a source, sources included."""
     h, w = terrain.shape
-    if terrain[y, x] != ROTOR or not (0 < y < h - 1 and 0 < x < w - 1):
-        return
-    block = state.grid[:, y - 1 : y + 2, x - 1 : x + 2]  # both layers
-    block[...] = block[:, ::-1].transpose(0, 2, 1).copy()  # flip rows then transpose: a clockwise turn
-
-
-def _reach(data: bytes, w: int, starts: list[int]) -> set[int]:
-    """Flat indices of the conductive cells 4-connected to any start index (starts included)."""
-    conducts, size = data.translate(CONDUCTS), len(data)
-    seen, stack = set(starts), list(starts)
-    while stack:
-        i = stack.pop()
-        x = i % w
-        for j in (i - w, i + w, i - 1 if x else -1, i + 1 if x + 1 < w else -1):
-            if 0 <= j < size and conducts[j] and j not in seen:
-                seen.add(j)
-                stack.append(j)
-    return seen
-
-
-def _flat(data: bytes, kind: int) -> list[int]:
-    """Flat indices of the cells holding ``kind``."""
-    found, i = [], data.find(kind)
-    while i >= 0:
-        found.append(i)
-        i = data.find(kind, i + 1)
-    return found
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] == SOURCE:
+                terrain[y, x] |= FLOODED
+    k_spread(terrain, CONDUCTS)
 
 
 @rule
-def fill_pipes(state: State, act: Act) -> None:
+def fill_pipes(grid, vars, act, flags):
     """Water fills every pipe joined to a source; a pipe cut off from every source runs dry."""
-    terrain = state.grid[0]
-    data = terrain.tobytes()
-    wet = _reach(data, terrain.shape[1], _flat(data, SOURCE))
-    cells = bytearray(data)
-    for i in _flat(data, WATER):
-        if i not in wet:
-            cells[i] = PIPE
-    for i in wet:
-        if cells[i] == PIPE:
-            cells[i] = WATER
-    if cells != data:
-        terrain[...] = np.frombuffer(cells, dtype=np.uint8).reshape(terrain.shape)
+    terrain = grid[0]
+    h, w = terrain.shape
+    k_flood_from_sources(terrain)
+    for y in range(h):
+        for x in range(w):
+            kind = terrain[y, x]
+            if kind == PIPE | FLOODED:
+                terrain[y, x] = WATER
+            elif kind == WATER:
+                terrain[y, x] = PIPE
+            else:
+                terrain[y, x] = kind & ~FLOODED
 
 
-@rule
-def paint_cycle(state: State, act: Act) -> None:
-    """Clicking a paint cell steps it to the next colour of its palette (blank, red, blue,
-    yellow, blank, ...); a canvas cell flips between off and on."""
-    if _clicked(act):
-        terrain = state.grid[0]
-        after = NEXT_PAINT[terrain[act.row, act.col]]
-        if after:
-            terrain[act.row, act.col] = after
+paint_cycle = click_cycle(
+    "paint_cycle",
+    PAINTS,
+    (CANVAS_OFF, CANVAS_ON),
+    doc="Clicking a paint cell steps it to the next colour of its palette (blank, red, blue, yellow, blank, ...); "
+    "a canvas cell flips between off and on.",
+)
 
 
 # --- conditions ------------------------------------------------------------------
 
 
 @condition
-def connected(state: State) -> bool:
+def connected(grid, vars, flags):
     """Won when every sink is joined to a source by a 4-connected path of pipe cells
     (pipes, water, rotors, other sources and sinks all conduct)."""
-    terrain = state.grid[0]
-    data = terrain.tobytes()
-    sinks = _flat(data, SINK)
-    return bool(sinks) and set(sinks) <= _reach(data, terrain.shape[1], _flat(data, SOURCE))
+    terrain = grid[0]
+    h, w = terrain.shape
+    k_flood_from_sources(terrain)
+    sinks, dry = 0, 0
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] & ~FLOODED == SINK:
+                sinks += 1
+                if terrain[y, x] == SINK:
+                    dry += 1
+    k_unflood(terrain)
+    return sinks > 0 and dry == 0
 
 
-def _region(data: bytes, marked: bytes, w: int) -> list[bytes]:
-    """The rows of the bounding box of the cells ``marked`` non-zero, each as bytes of ``data``."""
-    first, end = len(marked) - len(marked.lstrip(b"\x00")), len(marked.rstrip(b"\x00"))
-    if not end:
-        return []
-    starts = range(first - first % w, end, w)  # where each row of the box starts
-    lines = [marked[r : r + w] for r in starts]
-    left = min(w - len(line.lstrip(b"\x00")) for line in lines)  # an empty line says w: never the least
-    right = max(len(line.rstrip(b"\x00")) for line in lines)
-    return [data[r + left : r + right] for r in starts]
+@helper_kernel
+def k_picture(terrain):
+    """The bounding box (top, bottom, left, right; bottom and right exclusive) of the paint cells,
+    or (0, 0, 0, 0) when there are none."""
+    h, w = terrain.shape
+    top, bottom, left, right = h, 0, w, 0
+    for y in range(h):
+        for x in range(w):
+            if IS_PAINT[terrain[y, x]]:
+                top, bottom = min(top, y), max(bottom, y + 1)
+                left, right = min(left, x), max(right, x + 1)
+    if bottom == 0:
+        return 0, 0, 0, 0
+    return top, bottom, left, right
 
 
-def _picture(state: State) -> list[bytes]:
-    terrain = state.grid[0]
-    data = terrain.tobytes()
-    return _region(data, data.translate(PAINTED), terrain.shape[1])
+@helper_kernel
+def k_holds(terrain, top, bottom, left, right, kind):
+    for y in range(top, bottom):
+        for x in range(left, right):
+            if terrain[y, x] == kind:
+                return True
+    return False
 
 
 @condition
-def mirror_symmetric(state: State) -> bool:
+def mirror_symmetric(grid, vars, flags):
     """Won when the picture (the bounding box of the paint cells) reads the same mirrored left-right,
     or does not ask to: only a picture holding an axis cell (its mirror line) is asked."""
-    rows = _picture(state)
-    return not any(AXIS in row for row in rows) or all(row == row[::-1] for row in rows)
+    terrain = grid[0]
+    top, bottom, left, right = k_picture(terrain)
+    if not k_holds(terrain, top, bottom, left, right, AXIS):
+        return True
+    for y in range(top, bottom):
+        for x in range(left, right):
+            if terrain[y, x] != terrain[y, left + right - 1 - x]:
+                return False
+    return True
 
 
 @condition
-def rotation_symmetric(state: State) -> bool:
+def rotation_symmetric(grid, vars, flags):
     """Won when the picture (the bounding box of the paint cells) reads the same turned half a turn,
     or does not ask to: only a picture holding a pivot cell (its centre of turn) is asked."""
-    rows = _picture(state)
-    return PIVOT not in b"".join(rows) or rows == [row[::-1] for row in reversed(rows)]
+    terrain = grid[0]
+    top, bottom, left, right = k_picture(terrain)
+    if not k_holds(terrain, top, bottom, left, right, PIVOT):
+        return True
+    for y in range(top, bottom):
+        for x in range(left, right):
+            if terrain[y, x] != terrain[top + bottom - 1 - y, left + right - 1 - x]:
+                return False
+    return True
 
 
-def _runs(flags: list[bool]) -> list[tuple[int, int]]:
-    """(start, stop) of each run of true flags."""
-    runs, start = [], None
-    for i, flag in enumerate([*flags, False]):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
+# --- matching a target shape ---------------------------------------------------------
+#
+# The target is the overlay of its pieces: the blocks of target cells that empty rows and columns
+# split it into, all of one size (marks: 2 on, 1 off, 0 a hole). The canvas matches when the
+# bounding box of its cells shows the target in one of the poses a condition allows. Kernels keep
+# no lists, so runs and pieces are found again by scanning when needed: the boards are small.
 
 
-@lru_cache(maxsize=64)
-def _target(marked: bytes, w: int) -> tuple[bytes, ...] | None:
-    """The target shape: its pieces (blocks of target cells split by empty rows and columns),
-    all the same size, overlaid; one bytes row each, 2 = on, 1 = off, 0 = a hole. None if the
-    pieces differ. Cached by the target's cells, which no rule changes."""
-    rows = _region(marked, marked, w)
-    if not rows:
-        return None
-    pieces = [
-        [row[c0:c1] for row in rows[r0:r1]]
-        for r0, r1 in _runs([any(row) for row in rows])
-        for c0, c1 in _runs([any(row[c] for row in rows) for c in range(len(rows[0]))])
-        if any(any(row[c0:c1]) for row in rows[r0:r1])
-    ]
-    if len({(len(p), len(p[0])) for p in pieces}) != 1:
-        return None
-    overlaid = zip(*pieces, strict=True)  # for each row, that row of every piece
-    return tuple(bytes(max(cells) for cells in zip(*piece_rows, strict=True)) for piece_rows in overlaid)
+@helper_kernel
+def k_box(terrain, marks):
+    """The bounding box (top, bottom, left, right; exclusive ends) of the cells whose mark is not 0, or
+    (0, 0, 0, 0) when there are none."""
+    h, w = terrain.shape
+    top, bottom, left, right = h, 0, w, 0
+    for y in range(h):
+        for x in range(w):
+            if marks[terrain[y, x]]:
+                top, bottom = min(top, y), max(bottom, y + 1)
+                left, right = min(left, x), max(right, x + 1)
+    if bottom == 0:
+        return 0, 0, 0, 0
+    return top, bottom, left, right
 
 
-def _turned(rows: list[bytes]) -> list[bytes]:
-    """Rows of a block turned a quarter turn clockwise."""
-    return [bytes(column) for column in zip(*reversed(rows), strict=True)]
+@helper_kernel
+def k_line_marked(terrain, along_rows, i, lo, hi):
+    """Does row ``i`` (columns lo..hi-1), or column ``i`` (rows lo..hi-1), hold a target mark?"""
+    for j in range(lo, hi):  # noqa: SIM110 (a loop compiles to a tight kernel; any() over a generator does not)
+        if TARGET_MARK[terrain[i, j] if along_rows else terrain[j, i]]:
+            return True
+    return False
 
 
-def _mirrored(rows: list[bytes]) -> list[bytes]:
-    return [row[::-1] for row in rows]
+@helper_kernel
+def k_run(terrain, along_rows, n, start, stop, lo, hi):
+    """(first, end) of the n-th run of marked rows (or columns) between start and stop, or (-1, -1)."""
+    seen, first = 0, -1
+    for i in range(start, stop + 1):
+        marked = i < stop and k_line_marked(terrain, along_rows, i, lo, hi)
+        if marked and first < 0:
+            first = i
+        elif not marked and first >= 0:
+            if seen == n:
+                return first, i
+            seen += 1
+            first = -1
+    return -1, -1
 
 
-def _poses(rows: list[bytes]) -> list[list[bytes]]:
-    """The eight ways a block can lie: turned 0-3 quarter turns, each also mirrored."""
-    turns = [rows]
-    for _ in range(3):
-        turns.append(_turned(turns[-1]))
-    return turns + [_mirrored(t) for t in turns]
+@helper_kernel
+def k_piece(terrain, box, n, m):
+    """The (n, m)-th block of the target (n-th row run, m-th column run): (top, left, height, width, holds
+    a mark), or height -1 past the last run."""
+    top, bottom, left, right = box
+    r0, r1 = k_run(terrain, True, n, top, bottom, left, right)
+    c0, c1 = k_run(terrain, False, m, left, right, top, bottom)
+    if r0 < 0 or c0 < 0:
+        return 0, 0, -1, -1, False
+    marked = False
+    for y in range(r0, r1):
+        for x in range(c0, c1):
+            if TARGET_MARK[terrain[y, x]]:
+                marked = True
+    return r0, c0, r1 - r0, c1 - c0, marked
 
 
-def _as_it_is(rows: list[bytes]) -> list[list[bytes]]:
-    return [rows]
+@helper_kernel
+def k_target_size(terrain, box):
+    """(height, width) of the target's pieces, or (-1, -1) when there is no target or its pieces differ."""
+    ph, pw = -1, -1
+    n = 0
+    while k_run(terrain, True, n, box[0], box[1], box[2], box[3])[0] >= 0:
+        m = 0
+        while k_run(terrain, False, m, box[2], box[3], box[0], box[1])[0] >= 0:
+            _, _, height, width, marked = k_piece(terrain, box, n, m)
+            if marked:
+                if ph >= 0 and (height != ph or width != pw):
+                    return -1, -1
+                ph, pw = height, width
+            m += 1
+        n += 1
+    return ph, pw
 
 
-def _mirror_only(rows: list[bytes]) -> list[list[bytes]]:
-    return [_mirrored(rows)]
+@helper_kernel
+def k_target_at(terrain, box, y, x):
+    """The overlaid target's mark at (y, x) of a piece: the largest mark any piece has there."""
+    best = 0
+    n = 0
+    while k_run(terrain, True, n, box[0], box[1], box[2], box[3])[0] >= 0:
+        m = 0
+        while k_run(terrain, False, m, box[2], box[3], box[0], box[1])[0] >= 0:
+            r0, c0, _, _, marked = k_piece(terrain, box, n, m)
+            if marked:
+                best = max(best, TARGET_MARK[terrain[r0 + y, c0 + x]])
+            m += 1
+        n += 1
+    return best
 
 
-def _turn_only(rows: list[bytes]) -> list[list[bytes]]:
-    return [_turned(rows)]
+@kernel
+def t_match_target(grid, vars, flags, poses):
+    """The canvas shows the target in one of the ``poses``: bit ``turns + 4 * mirrored`` set for a pose
+    turned ``turns`` quarter turns clockwise, then mirrored left-right if ``mirrored``."""
+    terrain = grid[0]
+    target = k_box(terrain, TARGET_MARK)
+    if target[1] == 0:
+        return False
+    ph, pw = k_target_size(terrain, target)
+    if ph < 0:
+        return False
+    top, bottom, left, right = k_box(terrain, CANVAS_MARK)
+    for pose in range(8):
+        if not (poses >> pose) & 1:
+            continue
+        turns, mirrored = pose % 4, pose >= 4
+        height, width = (ph, pw) if turns % 2 == 0 else (pw, ph)
+        if bottom - top != height or right - left != width:
+            continue
+        same = True
+        for y in range(height):
+            for x in range(width):
+                # Undo the mirror, then the turns, to find the target cell this canvas cell shows.
+                ty, tx, th, tw = y, (width - 1 - x if mirrored else x), height, width
+                for _ in range(turns):
+                    ty, tx, th, tw = tw - 1 - tx, ty, tw, th
+                if CANVAS_MARK[terrain[top + y, left + x]] != k_target_at(terrain, target, ty, tx):
+                    same = False
+                    break
+            if not same:
+                break
+        if same:
+            return True
+    return False
 
 
-@lru_cache(maxsize=64)
-def _wanted(marked: bytes, w: int, poses: Callable[[list[bytes]], list[list[bytes]]]) -> list[list[bytes]]:
-    """The canvases that match the target (cached like the target itself)."""
-    target = _target(marked, w)
-    return [] if target is None else poses(list(target))
-
-
-def _matches(state: State, poses: Callable[[list[bytes]], list[list[bytes]]]) -> bool:
-    terrain = state.grid[0]
-    data, w = terrain.tobytes(), terrain.shape[1]
-    wanted = _wanted(data.translate(TARGET), w, poses)
-    canvas = data.translate(CANVAS)
-    return bool(wanted) and _region(canvas, canvas, w) in wanted
-
-
-@condition
-def match_target(state: State) -> bool:
-    """Won when the canvas shows the target shape (every target piece overlaid), cell for cell."""
-    return _matches(state, _as_it_is)
-
-
-@condition
-def match_target_mirrored(state: State) -> bool:
-    """Won when the canvas shows the target shape mirrored left-right."""
-    return _matches(state, _mirror_only)
-
-
-@condition
-def match_target_rotated(state: State) -> bool:
-    """Won when the canvas shows the target shape turned a quarter turn clockwise."""
-    return _matches(state, _turn_only)
-
-
-@condition
-def match_target_any(state: State) -> bool:
-    """Won when the canvas shows the target shape lying any way: as it is, turned, mirrored, or both
-    (fixed pins on the canvas can then decide which way it must lie)."""
-    return _matches(state, _poses)
+match_target = template(
+    t_match_target, "condition", "match_target", (0b00000001,),
+    "Won when the canvas shows the target shape (every target piece overlaid), cell for cell.",
+)  # fmt: skip
+match_target_mirrored = template(
+    t_match_target, "condition", "match_target_mirrored", (0b00010000,),
+    "Won when the canvas shows the target shape mirrored left-right.",
+)  # fmt: skip
+match_target_rotated = template(
+    t_match_target, "condition", "match_target_rotated", (0b00000010,),
+    "Won when the canvas shows the target shape turned a quarter turn clockwise.",
+)  # fmt: skip
+match_target_any = template(
+    t_match_target, "condition", "match_target_any", (0b11111111,),
+    "Won when the canvas shows the target shape lying any way: as it is, turned, mirrored, or both "
+    "(fixed pins on the canvas can then decide which way it must lie).",
+)  # fmt: skip
