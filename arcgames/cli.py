@@ -577,7 +577,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             from arcgames.batched.bench import main_batched_bench
         except ImportError as err:
             raise ValueError(str(err)) from None
-        return main_batched_bench(games, args.seconds, args.json, num_envs=args.envs, torch_engine=args.torch)
+        return main_batched_bench(games, args.seconds, args.json, num_envs=args.envs)
     from arcgames.bench import main_bench
 
     return main_bench(games, args.seconds, args.json)
@@ -920,7 +920,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recording", action="store_true", help="the cost of recording: steps/s with and without it")
     p.add_argument("--batched", action="store_true", help="the batched engine (N envs) against the scalar one")
     p.add_argument("--envs", type=int, default=1024, help="--batched: envs per batch on the CPU (default 1024)")
-    p.add_argument("--torch", action="store_true", help="--batched: also measure the torch tensor engine")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_bench)
     return parser

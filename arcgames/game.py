@@ -11,13 +11,12 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import CodeType
 from typing import Literal
 
 import numpy as np
 
 from arcgames.actions import FRAME_SIZE, ActionId
-from arcgames.kernels import Primitive
+from arcgames.kernels import unsupported_reason
 from arcgames.kinds import AVATAR, KINDS, Layer, kind_id
 from arcgames.primitives import Condition, Rule
 from arcgames.state import NUM_VARS, State
@@ -75,18 +74,6 @@ def _walled_off_goal(grid: np.ndarray) -> tuple[int, int] | None:
         if tuple(map(int, goal)) not in seen:
             return int(goal[0]), int(goal[1])
     return None
-
-
-def _hash_code(h: hashlib.blake2b, code: CodeType) -> None:
-    """Feed a function's bytecode into ``h``, recursing into nested code (lambdas,
-    comprehensions) because the repr of a code object contains a memory address.
-    Helpers a rule calls are not followed: bump ENGINE_VERSION when shared code changes."""
-    h.update(code.co_code + repr(code.co_names).encode())
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            _hash_code(h, const)
-        else:
-            h.update(repr(const).encode())
 
 
 class GameDefinitionError(ValueError):
@@ -184,10 +171,13 @@ class Game:
             raise GameDefinitionError(f"game {self.id}: needs at least one level")
         if not self.win:
             raise GameDefinitionError(f"game {self.id}: needs at least one win condition")
+        reason = unsupported_reason((*self.rules, *self.win, *self.lose))
+        if reason is not None:
+            raise GameDefinitionError(f"game {self.id}: {reason}")
         for what, role, fns in (("rules", "rule", self.rules), ("win", "condition", self.win),
                                 ("lose", "condition", self.lose)):  # fmt: skip
             for fn in fns:
-                if isinstance(fn, Primitive) and fn.role != role:
+                if fn.role != role:
                     raise GameDefinitionError(f"game {self.id}: {fn.__name__!r} is a {fn.role}, not a {role}, "
                                               f"so it cannot be in {what}=")  # fmt: skip
         actions = tuple(sorted(ActionId(a) for a in self.actions))
@@ -261,11 +251,7 @@ class Game:
         h.update(repr((ENGINE_VERSION, self.id, tuple(self.levels), self.actions, sorted(legend.items()))).encode())
         h.update(repr((sorted(self.colours.items()), self.background)).encode())
         for fn in (*self.rules, *self.win, *self.lose):
-            if isinstance(fn, Primitive):
-                h.update(fn.fingerprint())
-                continue
-            h.update(fn.__qualname__.encode())
-            _hash_code(h, fn.__code__)
+            h.update(fn.fingerprint())
         return h.hexdigest()
 
     @property

@@ -2,10 +2,9 @@
 
     python benchmarks/batched_step_rate.py                      # every game, N=1024 on CPU, 2 s each
     python benchmarks/batched_step_rate.py --games ujzd --envs 4096 --seconds 5
-    python benchmarks/batched_step_rate.py --torch --json > batched.json   # also the torch tensor engine
-    NUMBA_NUM_THREADS=1 python benchmarks/batched_step_rate.py   # one thread for the compiled loops
-
-On CUDA machines it also measures the torch engine at N = 2^12 .. 2^16 on the GPU. Same functions as
+    python benchmarks/batched_step_rate.py --json > batched.json
+    ARCGAMES_THREADS=1 python benchmarks/batched_step_rate.py   # one thread for the batched loop
+ Same functions as
 ``arcgames.batched.bench`` (see there for what is timed and why).
 """
 
@@ -21,10 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement (default 1)")
     parser.add_argument("--games", nargs="+", metavar="ID", help="game ids to measure (default: all)")
     parser.add_argument("--envs", type=int, default=CPU_ENVS, help=f"envs per batch on CPU (default {CPU_ENVS})")
-    parser.add_argument("--torch", action="store_true", help="also measure the torch tensor engine")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     args = parser.parse_args(argv)
-    return main_batched_bench(args.games, args.seconds, args.json, num_envs=args.envs, torch_engine=args.torch)
+    return main_batched_bench(args.games, args.seconds, args.json, num_envs=args.envs)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine
 from arcgames.game import DEFAULT_LEGEND, Game
 from arcgames.kinds import kind_id
-from arcgames.primitives import Condition, Rule
+from arcgames.primitives import Condition, Rule, condition
 from arcgames.state import State
 
 MOVES = (ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4)
@@ -34,9 +34,15 @@ def ascii_map(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
-def never(state: State) -> bool:
+@condition(register=False)
+def never(grid, vars, flags):
     """A win condition that never holds, so rule tests stay on their level."""
     return False
+
+
+def cells_of(layer: np.ndarray, kind: int) -> list[tuple[int, int]]:
+    """The (row, col) cells of a layer holding ``kind``, in reading order."""
+    return [(int(y), int(x)) for y, x in zip(*np.nonzero(layer == kind), strict=True)]
 
 
 def tiny_game(

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import replace
 
 import pytest
+from helpers import cells_of
 
 import arcgames
 from arcgames.actions import Action
@@ -17,7 +18,6 @@ from arcgames.game import Game
 from arcgames.games import fog_maze, herding
 from arcgames.kinds import AVATAR, KINDS, Layer
 from arcgames.primitives.agents import FOG_REVEALS, FOGGY, HEADING, HIDDEN_PATROLS, PATROLS, TALLY, TALLY_FULL
-from arcgames.primitives.base import cells_of
 from arcgames.seeds import public_seed
 
 AGENT_GAMES = ["xg9e", "dn58", "1u33", "xtpl", "pft7"]

@@ -1,12 +1,10 @@
-"""The batched torch engine against the scalar engine: same actions, same states, same frames.
+"""The batched engine against the scalar engine: same actions, same states, same frames.
 
-The equivalence test is what lets the two implementations exist (see the docstring
-of arcgames/batched/rules/__init__.py): for every game that runs batched, N envs follow
-seeded scripts — solver lines to clear levels and reach WIN, random moves, ACTION5,
-clicks biased towards clickable cells, RESET, undo — stepped on one scalar Engine
-per env and on one BatchedEngine, compared after every step. A fuzz test does the
-same per primitive on random boards of mixed sizes in one padded batch, covering
-primitives and situations no current game reaches (several avatars, click_switch).
+Both run the same rule kernels; what differs is the engine around them (padded boards
+of mixed level sizes, the undo ring, auto-reset, incremental frames, threads). For every
+game, N envs follow seeded scripts — solver lines to clear levels and reach WIN, random
+moves, ACTION5, clicks biased towards clickable cells, RESET, undo — stepped on one
+scalar Engine per env and on one BatchedEngine, compared after every step.
 """
 
 from __future__ import annotations
@@ -24,28 +22,16 @@ torch = pytest.importorskip("torch")
 import gymnasium as gym  # noqa: E402
 
 from arcgames.actions import FRAME_SIZE, Action, ActionCodec, ActionId, InvalidActionError  # noqa: E402
-from arcgames.batched import (  # noqa: E402
-    BATCHED_CONDITIONS,
-    BATCHED_RULES,
-    GAME_OVER,
-    WIN,
-    BatchedEngine,
-    supports_batched,
-    unsupported_reason,
-)
-from arcgames.batched.rules import PAD, Batch, BatchAct, BoardSpec  # noqa: E402
+from arcgames.batched import GAME_OVER, WIN, BatchedEngine  # noqa: E402
+from arcgames.batched.engine import PAD  # noqa: E402
 from arcgames.batched.vector_env import BatchedVectorEnv  # noqa: E402
 from arcgames.engine import Engine, GameEndedError, GameState  # noqa: E402
-from arcgames.game import Game  # noqa: E402
-from arcgames.kinds import CLICKABLE, KINDS, Layer  # noqa: E402
-from arcgames.primitives import CONDITIONS, RULES, move_avatar, reach_goal  # noqa: E402
+from arcgames.game import Game, GameDefinitionError  # noqa: E402
+from arcgames.kinds import CLICKABLE  # noqa: E402
+from arcgames.primitives import move_avatar, reach_goal  # noqa: E402
 from arcgames.registry import get_game, list_games  # noqa: E402
 from arcgames.solver import solve  # noqa: E402
-from arcgames.state import NUM_VARS, Act, State, Var  # noqa: E402
-
-BATCHED_GAMES = [gid for gid in list_games() if supports_batched(get_game(gid))]
-CPU = torch.device("cpu")
-
+from arcgames.state import Act, State  # noqa: E402
 
 # --- helpers ---------------------------------------------------------------------
 
@@ -187,22 +173,7 @@ def run_equivalence(game_id: str, num_envs: int, steps: int, seed: int) -> dict[
 # --- equivalence -------------------------------------------------------------------
 
 
-def test_every_primitive_has_a_batched_version() -> None:
-    """A new primitive needs its batched version (arcgames/batched/rules/) before games may use it."""
-    assert sorted(set(RULES) - set(BATCHED_RULES)) == []
-    assert sorted(set(CONDITIONS) - set(BATCHED_CONDITIONS)) == []
-
-
-def test_every_game_built_from_primitives_runs_batched() -> None:
-    """Only a game with a custom rule of its own may be left out, and it says why."""
-    for game_id in list_games():
-        game = get_game(game_id)
-        custom = [fn.__name__ for fn in game.rules if RULES.get(fn.__name__) is not fn]
-        custom += [fn.__name__ for fn in (*game.win, *game.lose) if CONDITIONS.get(fn.__name__) is not fn]
-        assert supports_batched(game) == (not custom), (game_id, unsupported_reason(game))
-
-
-@pytest.mark.parametrize("game_id", BATCHED_GAMES)
+@pytest.mark.parametrize("game_id", list_games())
 def test_batched_engine_equals_scalar_engine(game_id: str) -> None:
     game = get_game(game_id)
     seen = run_equivalence(game_id, num_envs=8, steps=160, seed=list_games().index(game_id))
@@ -213,97 +184,6 @@ def test_batched_engine_equals_scalar_engine(game_id: str) -> None:
         assert seen["undo"] > 0, seen
     if ActionId.ACTION6 in game.actions:
         assert seen["click_hit"] > 0, seen
-
-
-# --- primitives on random boards ---------------------------------------------------
-
-TERRAINS = [k.id for k in KINDS.values() if k.layer == Layer.TERRAIN]
-OBJECTS = [k.id for k in KINDS.values() if k.layer == Layer.OBJECTS]
-# Kinds that make sense together, so that random boards hold pipes, loops, pictures and bars.
-PALETTES = [
-    ["floor", "wall", "pipe", "water", "source", "sink", "rotor"],
-    ["floor", "loop", "dot", "lamp_on", "lamp_off"],
-    ["floor", "bar", "bar_alt", "wall"],
-    ["floor", "paint_blank", "paint_red", "paint_blue", "axis", "pivot"],
-    ["floor", "goal", "lava", "wall", "pen", "fog_floor", "fog_wall", "fog_goal"],
-    ["floor", "tally", "tally_full", "gem_1", "gem_2", "gem_3", "key", "door", "gem"],
-]
-
-
-def random_state(rng: np.random.Generator, height: int, width: int) -> State:
-    """A random board: uniform kinds, or a family's kinds, sometimes drawn symmetric or holding a copy
-    of a shape (so that symmetry and copy conditions hold now and then)."""
-    if rng.random() < 0.3:
-        kinds = TERRAINS
-    else:
-        kinds = [KINDS[name].id for name in PALETTES[rng.integers(len(PALETTES))] if name in KINDS]
-    weights = np.ones(len(kinds))
-    weights[0] = len(kinds) / 2  # floor (or the first kind) often
-    terrain = rng.choice(kinds, size=(height, width), p=weights / weights.sum())
-    shape = rng.choice(["plain", "mirror", "turn", "copy"], p=[0.55, 0.15, 0.15, 0.15])
-    if shape == "mirror":
-        terrain[:, width - width // 2 :] = terrain[:, : width // 2][:, ::-1]
-    elif shape == "turn":
-        terrain[height - height // 2 :] = terrain[: height // 2][::-1, ::-1]
-        if height % 2:
-            middle = terrain[height // 2]
-            middle[width - width // 2 :] = middle[: width // 2][::-1]
-    elif shape == "copy":
-        marks = rng.integers(0, 3, size=(int(rng.integers(1, 3)), int(rng.integers(1, 3))))  # 0 none, 1 off, 2 on
-        target = np.array([0, KINDS["target_off"].id, KINDS["target_on"].id])[marks]
-        turned = np.rot90(marks, int(rng.integers(4)))[:, :: int(rng.choice([1, -1]))]
-        canvas = np.array([0, KINDS["canvas_off"].id, KINDS["canvas_on"].id])[turned]
-        for block in (target, canvas):
-            h, w = block.shape
-            if h <= height and w <= width:
-                y, x = int(rng.integers(height - h + 1)), int(rng.integers(width - w + 1))
-                terrain[y : y + h, x : x + w] = np.where(block > 0, block, terrain[y : y + h, x : x + w])
-    if rng.random() < 0.3:  # exactly two portals, so enter_portals has something to do
-        terrain[terrain == KINDS["portal"].id] = KINDS["floor"].id
-        for _ in range(2):
-            terrain[rng.integers(height), rng.integers(width)] = KINDS["portal"].id
-    present = list(rng.choice(OBJECTS, size=int(rng.integers(1, 4)), replace=False))
-    if rng.random() < 0.7:
-        present.append(KINDS["avatar"].id)  # most rules act around avatars
-    objects = np.where(rng.random((height, width)) < 0.3, rng.choice(present, size=(height, width)), 0)
-    state = State(np.stack([terrain, objects]).astype(np.uint8), np.zeros(NUM_VARS, dtype=np.int32))
-    state.vars[: len(Var)] = [rng.integers(3), rng.integers(8), rng.integers(4), rng.integers(2)][: len(Var)]
-    return state
-
-
-def random_act(rng: np.random.Generator, state: State) -> Act:
-    kind = ActionId(int(rng.integers(1, 8)))
-    if kind == ActionId.ACTION6:
-        _, h, w = state.grid.shape
-        if rng.random() < 0.2:
-            return Act(kind)  # a click that missed the board
-        return Act(kind, row=int(rng.integers(h)), col=int(rng.integers(w)))
-    from arcgames.state import MOVES
-
-    return MOVES.get(kind) or Act(kind)
-
-
-@pytest.mark.parametrize("name", sorted(BATCHED_RULES) + sorted(BATCHED_CONDITIONS))
-def test_primitive_equals_scalar_on_random_boards(name: str) -> None:
-    """Mixed board sizes in one padded batch: PAD must behave exactly like the board edge."""
-    rng = np.random.default_rng(sorted(RULES).index(name) if name in RULES else 100 + sorted(CONDITIONS).index(name))
-    states = [random_state(rng, int(rng.integers(1, 8)), int(rng.integers(1, 8))) for _ in range(300)]
-    acts = [random_act(rng, s) for s in states]
-    spec = BoardSpec.fit([s.grid for s in states], CPU)
-    height, width = spec.height, spec.width
-    grid = torch.from_numpy(np.stack([padded(s.grid, height, width) for s in states]))
-    batch = Batch(grid, torch.from_numpy(np.stack([s.vars for s in states])), spec)
-    if name in RULES:
-        cells = torch.tensor([a.row * width + a.col if a.row >= 0 else -1 for a in acts])
-        BATCHED_RULES[name](batch, BatchAct.make(torch.tensor([int(a.id) for a in acts]), cells, spec))
-        for state, act in zip(states, acts, strict=True):
-            RULES[name](state, act)
-        expected = np.stack([padded(s.grid, height, width) for s in states])
-        for i in range(len(states)):
-            np.testing.assert_array_equal(grid[i].numpy(), expected[i], err_msg=f"{name}: board {i}, {acts[i]}")
-        np.testing.assert_array_equal(batch.vars.numpy(), np.stack([s.vars for s in states]))
-    else:
-        assert BATCHED_CONDITIONS[name](batch).tolist() == [CONDITIONS[name](s) for s in states]
 
 
 # --- engine API ----------------------------------------------------------------------
@@ -419,16 +299,18 @@ def test_auto_reset_starts_new_plays_and_reports_final_states() -> None:
     assert out.truncated.all() and len(levels) > 2
 
 
-def test_unsupported_games_say_why() -> None:
+def test_a_plain_python_rule_is_refused_when_the_game_loads() -> None:
     def spin(state: State, act: Act) -> None:
         pass
 
-    custom = Game(id="zz01", title="custom", split="public", levels=["#@G#"], actions=(ActionId.ACTION4,),
-                  rules=(spin, move_avatar), win=(reach_goal,))  # fmt: skip
-    assert not supports_batched(custom)
-    assert "'spin'" in unsupported_reason(custom) and "not a registered primitive" in unsupported_reason(custom)
-    with pytest.raises(ValueError, match="cannot run on the batched engine"):
-        BatchedEngine(custom, 2)
+    with pytest.raises(GameDefinitionError, match=r"'spin' .* plain Python function.*docs/authoring.md"):
+        Game(id="zz01", title="custom", split="public", levels=["#@G#"], actions=(ActionId.ACTION4,),
+             rules=(spin, move_avatar), win=(reach_goal,))  # fmt: skip
+
+
+def test_the_engine_runs_on_the_cpu_and_says_so() -> None:
+    with pytest.raises(ValueError, match=r"runs on the CPU, not cuda.*frames\(\)\.to\(device\)"):
+        BatchedEngine(get_game("ujzd"), 2, device="cuda")
 
 
 def test_import_arcgames_does_not_import_torch() -> None:

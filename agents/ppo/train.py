@@ -10,7 +10,8 @@ that takes ``--out agents/ppo/checkpoint`` on purpose.
 An episode is one attempt at one level: it ends when the level is completed (reward 1),
 lost, or after ``episode_actions`` actions; the next episode starts at a level sampled
 from the training games. The policy sees only frames and each game's action mask.
-Everything stays on the device during a rollout (no host round trips per step); stats
+The policy stays on the device during a rollout; the batched engine steps on the CPU and
+frames, actions and outcomes cross once a step (no copies at all on a CPU run); stats
 are read back once per iteration.
 """
 
@@ -32,7 +33,7 @@ import torch
 from torch import Tensor, nn, optim
 
 from arcgames.agents.ppo.model import CLICK, ENCODING_VERSION, NUM_TYPES, Policy, type_mask_for
-from arcgames.batched import GAME_OVER, BatchedEngine, unsupported_reason
+from arcgames.batched import GAME_OVER, BatchedEngine
 from arcgames.evaluate import resolve_games
 from arcgames.registry import get_game
 
@@ -127,17 +128,11 @@ class Envs:
     """The training envs: one batched engine per game, viewed as one batch."""
 
     def __init__(self, args: Args, device: torch.device) -> None:
-        games = []
-        for game_id in resolve_games(args.games):
-            reason = unsupported_reason(get_game(game_id))
-            if reason:
-                print(f"skipping game {game_id}: {reason}")
-            else:
-                games.append(game_id)
-        if not games:
-            raise ValueError(f"none of the games {args.games!r} runs on the batched engine")
+        games = list(resolve_games(args.games))
         per_game = max(1, args.num_envs // len(games))
-        self.engines = [BatchedEngine(get_game(g), per_game, device, seed=args.seed + i) for i, g in enumerate(games)]
+        # The engines step on the CPU (their state is shared with torch, no copies); a GPU run moves the
+        # frames, actions and outcomes across once a step.
+        self.engines = [BatchedEngine(get_game(g), per_game, seed=args.seed + i) for i, g in enumerate(games)]
         self.game_ids = games
         self.num_envs = per_game * len(games)
         self.device = device
@@ -146,7 +141,7 @@ class Envs:
         self.start_levels = [self._levels(args.start_levels, e.num_levels) for e in self.engines]
         self.generator = torch.Generator(device=device).manual_seed(args.seed)
         for engine, levels in zip(self.engines, self.start_levels, strict=True):
-            engine.reset(level=self._sample(levels, engine.num_envs))
+            engine.reset(level=self._sample(levels, engine.num_envs).cpu())
 
     @staticmethod
     def _levels(spec: str, num_levels: int) -> Tensor:
@@ -164,20 +159,23 @@ class Envs:
         return levels.to(self.device)[index]
 
     def frames(self) -> Tensor:
-        return torch.cat([e.frames() for e in self.engines])
+        return torch.cat([e.frames() for e in self.engines]).to(self.device)
 
     def step(self, kind: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         """Step every env; returns (reward, done) and starts new episodes where done."""
         rewards, dones = [], []
         for engine, levels, k, xs, ys in zip(
-            self.engines, self.start_levels, *(t.split(self.engines[0].num_envs) for t in (kind, x, y)), strict=True
+            self.engines,
+            self.start_levels,
+            *(t.cpu().split(self.engines[0].num_envs) for t in (kind, x, y)),
+            strict=True,
         ):
             completed = engine.step(k, xs, ys)
             done = completed | (engine.game_state == GAME_OVER) | (engine.level_actions >= self.episode_actions)
-            engine.reset(done, self._sample(levels, engine.num_envs))
+            engine.reset(done, self._sample(levels, engine.num_envs).cpu())
             rewards.append(completed.float())
             dones.append(done)
-        return torch.cat(rewards), torch.cat(dones)
+        return torch.cat(rewards).to(self.device), torch.cat(dones).to(self.device)
 
 
 class Progress:

@@ -1,8 +1,9 @@
-"""The batched engine: N copies of one game stepped at once with torch (CPU or GPU), for RL.
+"""The batched engine: N copies of one game stepped at once, as torch tensors, for RL.
 
-Needs torch (``pip install 'arcgames[rl]'``); ``import arcgames`` never imports it.
-Reading order: ``rules`` (vectorised primitives, and why they exist beside the scalar
-ones), ``frames`` (drawing), ``engine`` (:class:`BatchedEngine`), ``vector_env``
+It runs the same rule kernels as the scalar engine (:mod:`arcgames.kernels`) over all
+envs (:mod:`arcgames.batch`, torch-free); this package exposes that state to torch
+without copies. Needs torch (``pip install 'arcgames[rl]'``); ``import arcgames`` never
+imports it. Reading order: ``engine`` (:class:`BatchedEngine`), ``vector_env``
 (:class:`BatchedVectorEnv`, a ``gymnasium.vector.VectorEnv``), ``bench`` (steps/s next
 to the scalar engine; ``benchmarks/batched_step_rate.py``).
 
@@ -20,22 +21,10 @@ except ImportError as err:  # pragma: no cover - exercised only where torch is a
         "(install torch first from the index for your hardware, CPU or CUDA)"
     ) from err
 
-from arcgames.batched.engine import (
-    GAME_OVER,
-    NOT_FINISHED,
-    WIN,
-    BatchedEngine,
-    FinalStates,
-    StepOutcome,
-    supports_batched,
-    unsupported_reason,
-)
-from arcgames.batched.rules import BATCHED_CONDITIONS, BATCHED_RULES
+from arcgames.batched.engine import GAME_OVER, NOT_FINISHED, WIN, BatchedEngine, FinalStates, StepOutcome
 from arcgames.batched.vector_env import BatchedVectorEnv, make_vec
 
 __all__ = [
-    "BATCHED_CONDITIONS",
-    "BATCHED_RULES",
     "GAME_OVER",
     "NOT_FINISHED",
     "WIN",
@@ -44,6 +33,4 @@ __all__ = [
     "FinalStates",
     "StepOutcome",
     "make_vec",
-    "supports_batched",
-    "unsupported_reason",
 ]

@@ -9,8 +9,7 @@ What is timed, per game:
   :mod:`arcgames.batch`) with ``num_envs`` envs, each step a (N,) batch of uniformly
   random flat indices, ``auto_reset=True``, and ``frames()`` after every step (what an
   RL loop pays for observations; the compiled engine draws them inside its step). Env
-  steps/s = N x batched steps/s. With ``torch_engine=True`` also the torch tensor engine
-  (:mod:`arcgames.batched.torch_engine`) for comparison.
+  steps/s = N x batched steps/s.
 
 Why side by side, in alternating rounds: absolute rates depend on the machine and on
 what else runs on it; the scalar and batched measurements of a game are taken back to
@@ -37,15 +36,13 @@ from rich.text import Text
 
 from arcgames import batch
 from arcgames.actions import FRAME_SIZE, ActionCodec, ActionId
-from arcgames.batched.engine import BatchedEngine, supports_batched, unsupported_reason
-from arcgames.batched.torch_engine import TorchBatchedEngine
+from arcgames.batched.engine import BatchedEngine
 from arcgames.bench import PlatformInfo, platform_info
 from arcgames.engine import Engine, GameState
 from arcgames.registry import UnknownGameError, get_game, list_games
 
 TARGET_RATIO = 20.0  # batched (with frames) over scalar steps/s, on CPU
 CPU_ENVS = 1024
-CUDA_ENVS = tuple(2**k for k in range(12, 17))
 ROUNDS = 3
 _BATCHES = 64  # pre-drawn action batches cycled through: keeps the RNG out of the timed loop
 
@@ -55,10 +52,7 @@ class BatchedRate(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    engine: str  # "compiled" (the rule kernels) or "torch" (the tensor engine)
-    device: str
     num_envs: int
-    frames: bool
     batched_steps: int
     seconds: float
 
@@ -76,28 +70,21 @@ class GameReport(BaseModel):
 
     game_id: str
     scalar: tuple[float, ...]  # steps/s, one per round
-    batched: tuple[BatchedRate, ...]  # the compiled engine with frames, one per round, then the others
+    batched: tuple[BatchedRate, ...]  # one per round
 
     @property
     def scalar_steps_per_s(self) -> float:
         return statistics.median(self.scalar)
 
-    def rates(self, *, frames: bool = True, engine: str = "compiled", device: str = "cpu") -> list[BatchedRate]:
-        return [r for r in self.batched if r.frames == frames and r.engine == engine and r.device == device]
-
-    def rate(self, **kw) -> float | None:
-        """The median rate of the runs matching ``kw`` (see :meth:`rates`), or None."""
-        found = [r.steps_per_s for r in self.rates(**kw)]
-        return statistics.median(found) if found else None
+    @property
+    def batched_steps_per_s(self) -> float:
+        return statistics.median(r.steps_per_s for r in self.batched)
 
     @computed_field
     @property
-    def ratio(self) -> float | None:
-        """Median over rounds of compiled batched (CPU, frames) over scalar steps/s, measured back to back."""
-        rounds = self.rates()
-        if not rounds:
-            return None
-        return statistics.median(r.steps_per_s / s for r, s in zip(rounds, self.scalar, strict=False) if s)
+    def ratio(self) -> float:
+        """Median over rounds of batched over scalar steps/s, each pair measured back to back."""
+        return statistics.median(r.steps_per_s / s for r, s in zip(self.batched, self.scalar, strict=True))
 
 
 class BatchedBenchReport(BaseModel):
@@ -108,17 +95,14 @@ class BatchedBenchReport(BaseModel):
     seed: int
     torch: str
     threads: int  # threads the compiled batched loop is split across
-    cuda: str | None
     load_average: float  # 1-minute load average when the run ended: ratios on a busy machine are lower
     games: tuple[GameReport, ...]
-    skipped: dict[str, str]  # game id -> why it does not run batched
     platform: PlatformInfo
 
     @computed_field
     @property
     def median_ratio(self) -> float | None:
-        ratios = [g.ratio for g in self.games if g.ratio is not None]
-        return statistics.median(ratios) if ratios else None
+        return statistics.median(g.ratio for g in self.games) if self.games else None
 
 
 # --- measuring -------------------------------------------------------------------
@@ -160,18 +144,12 @@ def measure_batched(
     num_envs: int = CPU_ENVS,
     seconds: float = 2.0,
     *,
-    device: str = "cpu",
-    engine: str = "compiled",
-    frames: bool = True,
     seed: int = 0,
 ) -> BatchedRate:
-    """Env steps/s of a batched engine ("compiled" or "torch") under uniformly random flat actions, with
-    auto-reset."""
+    """Env steps/s of the batched engine under uniformly random flat actions, with auto-reset and frames."""
     game = get_game(game_id)
-    dev = torch.device(device)
-    base = {"engine": engine, "device": dev.type, "num_envs": num_envs, "frames": frames}
-    make = TorchBatchedEngine if engine == "torch" else BatchedEngine
-    batched = make(game, num_envs, dev, seed=seed)
+    dev = torch.device("cpu")
+    batched = BatchedEngine(game, num_envs, seed=seed)
     codec = ActionCodec(game.actions)
     decode = _decoder(codec, dev)
     generator = torch.Generator(device=dev).manual_seed(seed)
@@ -180,17 +158,14 @@ def measure_batched(
     def run(count: int) -> None:
         for k in range(count):
             batched.step(*batches[k % _BATCHES], auto_reset=True)
-            if frames:
-                batched.frames()
-        if dev.type == "cuda":
-            torch.cuda.synchronize(dev)
+            batched.frames()
 
-    run(4)  # warm up (the first call compiles, or loads the compiled kernels)
+    run(4)  # warm up (the first call loads the compiled kernels, or compiles them)
     steps, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         run(8)
         steps += 8
-    return BatchedRate(**base, batched_steps=steps, seconds=time.perf_counter() - start)
+    return BatchedRate(num_envs=num_envs, batched_steps=steps, seconds=time.perf_counter() - start)
 
 
 def run_batched_bench(
@@ -199,30 +174,19 @@ def run_batched_bench(
     *,
     num_envs: int = CPU_ENVS,
     rounds: int = ROUNDS,
-    torch_engine: bool = False,
-    cuda_sizes: Sequence[int] = CUDA_ENVS,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> BatchedBenchReport:
-    """Measure every batched game: ``rounds`` x (scalar, then compiled batched with frames) on CPU, then the
-    compiled engine without frames, the torch engine when asked, and the torch engine on CUDA at each of
-    ``cuda_sizes`` when CUDA is available."""
+    """Measure every game: ``rounds`` x (scalar, then batched), back to back."""
     ids = list(game_ids) if game_ids else list_games()
-    skipped = {gid: unsupported_reason(get_game(gid)) for gid in ids if not supports_batched(get_game(gid))}
     reports = []
-    for game_id in (gid for gid in ids if gid not in skipped):
+    for game_id in ids:
         if progress:
             progress(game_id)
         scalar, rates = [], []
         for _ in range(rounds):
             scalar.append(measure_scalar(game_id, seconds, seed))
             rates.append(measure_batched(game_id, num_envs, seconds, seed=seed))
-        if torch_engine:
-            rates.append(measure_batched(game_id, num_envs, seconds, engine="torch", seed=seed))
-        if torch.cuda.is_available():
-            rates += [
-                measure_batched(game_id, n, seconds, device="cuda", engine="torch", seed=seed) for n in cuda_sizes
-            ]
         reports.append(GameReport(game_id=game_id, scalar=tuple(scalar), batched=tuple(rates)))
     return BatchedBenchReport(
         seconds_per_measurement=seconds,
@@ -230,10 +194,8 @@ def run_batched_bench(
         seed=seed,
         torch=torch.__version__,
         threads=batch.THREADS,
-        cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         load_average=os.getloadavg()[0],
         games=tuple(reports),
-        skipped=skipped,
         platform=platform_info(),
     )
 
@@ -251,10 +213,10 @@ def render_report(report: BatchedBenchReport) -> Table:
         title=f"arcgames batched step rate, env steps/s ({report.seconds_per_measurement:g} s per measurement, "
         f"median of {report.rounds} alternating rounds)",
         caption=f"{p.cpu}, {p.cpus_available} CPUs, load average {report.load_average:.1f} | "
-        f"{batch.THREADS} threads | torch {report.torch}" + (f" | {report.cuda}" if report.cuda else ""),
+        f"{report.threads} threads | torch {report.torch}",
     )
-    n = next((r.num_envs for g in report.games for r in g.batched if r.device == "cpu"), CPU_ENVS)
-    columns = ["game", "scalar", f"N={n} batched", "torch engine", "ratio"]
+    n = next((r.num_envs for g in report.games for r in g.batched), CPU_ENVS)
+    columns = ["game", "scalar", f"N={n} batched", "ratio"]
     for column in columns:
         table.add_column(column, justify="left" if column == "game" else "right")
     for g in report.games:
@@ -262,8 +224,7 @@ def render_report(report: BatchedBenchReport) -> Table:
         table.add_row(
             g.game_id,
             f"{g.scalar_steps_per_s:,.0f}",
-            _rate(g.rate()),
-            _rate(g.rate(engine="torch")),
+            _rate(g.batched_steps_per_s),
             "-" if ratio is None else f"{ratio:.1f}x",
             style="red" if ratio is not None and ratio < TARGET_RATIO else None,
         )
@@ -273,12 +234,6 @@ def render_report(report: BatchedBenchReport) -> Table:
 def print_report(report: BatchedBenchReport, console: Console | None = None) -> None:
     console = console or Console()
     console.print(render_report(report))
-    for g in report.games:
-        for r in g.rates(engine="torch", device="cuda"):
-            console.print(f"{g.game_id} torch engine cuda N={r.num_envs}: {r.steps_per_s:,.0f} env steps/s",
-                          highlight=False)  # fmt: skip
-    for game_id, reason in report.skipped.items():
-        console.print(Text(f"{game_id} skipped: {reason}", style="yellow"))
     if report.median_ratio is not None:
         passed = report.median_ratio >= TARGET_RATIO
         mark = "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
@@ -289,9 +244,7 @@ def print_report(report: BatchedBenchReport, console: Console | None = None) -> 
         )
 
 
-def main_batched_bench(
-    games: list[str] | None, seconds: float, as_json: bool, num_envs: int = CPU_ENVS, torch_engine: bool = False
-) -> int:
+def main_batched_bench(games: list[str] | None, seconds: float, as_json: bool, num_envs: int = CPU_ENVS) -> int:
     """Run the benchmark and print the table (or JSON); exit code 0, or 2 for bad arguments.
 
     For ``benchmarks/batched_step_rate.py`` and ``arcgames bench --batched``.
@@ -308,7 +261,7 @@ def main_batched_bench(
         err.print(Text(f"error: {error}", style="bold red"))
         return 2
     report = run_batched_bench(
-        games, seconds, num_envs=num_envs, torch_engine=torch_engine,
+        games, seconds, num_envs=num_envs,
         progress=lambda gid: err.print(f"[dim]measuring {gid}[/]"),
     )  # fmt: skip
     if as_json:

@@ -20,8 +20,9 @@ Boards of different levels are padded to one size with the :data:`PAD` terrain;
 ``grid[n, :, :h, :w]`` is the scalar state of env n on a level of h x w cells, and the
 kernels only ever see that part.
 
-Transitional (issue 14): a game that still uses a rule without a kernel, or a CUDA
-device, gets :class:`arcgames.batched.torch_engine.TorchBatchedEngine` instead.
+The engine runs on the CPU (its loop is split across threads, see :mod:`arcgames.batch`);
+GPU kernels from the same definitions are not built yet (issue 14: numba.cuda, unmeasured
+without a GPU). A training loop on a GPU moves the (N, 64, 64) frames there, one copy a step.
 """
 
 from __future__ import annotations
@@ -80,16 +81,8 @@ class BatchedEngine:
     ``action_count`` and ``level_actions``.
 
     ``undo_depth`` bounds the undo history (see the module docstring); ``seed`` seeds the
-    generator of sampled auto-reset levels. ``compile`` is accepted for the torch engine
-    and ignored here: the kernels are always compiled.
+    generator of sampled auto-reset levels. ``device`` must be the CPU (see the module docstring).
     """
-
-    def __new__(cls, game: Game, num_envs: int, device: str | torch.device = "cpu", *args, **kwargs):
-        if compiled_reason(game, device) is not None:
-            from arcgames.batched.torch_engine import TorchBatchedEngine
-
-            return TorchBatchedEngine(game, num_envs, device, *args, **kwargs)
-        return super().__new__(cls)
 
     def __init__(
         self,
@@ -98,8 +91,12 @@ class BatchedEngine:
         device: str | torch.device = "cpu",
         undo_depth: int = 32,
         seed: int | None = None,
-        compile: bool = False,
     ) -> None:
+        if torch.device(device).type != "cpu":
+            raise ValueError(
+                f"the batched engine runs on the CPU, not {device}; create it with device='cpu' and move its "
+                "frames to the GPU (frames().to(device)), as arcgames.agents.ppo.train does"
+            )
         for name, value in (("num_envs", num_envs), ("undo_depth", undo_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -308,28 +305,7 @@ class BatchedEngine:
         return [GAME_STATES[code] for code in self.game_state.tolist()]
 
 
-def unsupported_reason(game: Game) -> str | None:
-    """Why ``game`` cannot run on the batched engine (on any device), or None when it can."""
-    from arcgames.batched.rules import unsupported_reason as torch_reason
-
-    return None if compiled_reason(game) is None else torch_reason(game)
-
-
-def supports_batched(game: Game) -> bool:
-    """True when ``game`` runs on the batched engine (see :func:`unsupported_reason`)."""
-    return unsupported_reason(game) is None
-
-
-def compiled_reason(game: Game, device: str | torch.device = "cpu") -> str | None:
-    """Why the compiled batched engine cannot run ``game`` on ``device`` (None when it can)."""
-    from arcgames.kernels import unsupported_reason as kernel_reason
-
-    if torch.device(device).type != "cpu":
-        return f"the compiled batched engine runs on the CPU; {device} runs the torch engine"
-    return kernel_reason(game)
-
-
-# --- validation (shared with the torch engine) ---------------------------------------
+# --- validation ---------------------------------------
 
 
 def check_tensor(name: str, value: object, dtype: torch.dtype, n: int, device: torch.device) -> None:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-import numpy as np
-
 from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, helper_kernel, kernel
-from arcgames.kinds import AVATAR, F_SOLID, MOVED, SOLID
-from arcgames.state import Act, State
+from arcgames.kinds import F_SOLID, MOVED
 
 CLICK = 6  # ActionId.ACTION6
-Rule = Callable[[State, Act], None]
-Condition = Callable[[State], bool]
+# What games list in rules= and win=/lose=: registered primitives (calling one from Python with a
+# State, and an Act for a rule, runs its kernel on that state).
+Rule = Primitive
+Condition = Primitive
 
-RULES: dict[str, Rule] = {}
-CONDITIONS: dict[str, Condition] = {}
+RULES: dict[str, Primitive] = {}
+CONDITIONS: dict[str, Primitive] = {}
 
 
 def _register(table: dict, what: str, name: str, prim) -> None:
@@ -31,27 +30,38 @@ def _register(table: dict, what: str, name: str, prim) -> None:
     table[name] = prim
 
 
-def _compiled(fn: Callable, role: Role, params: tuple[int, ...] = ()) -> Primitive:
-    return Primitive(fn.__name__, role, kernel(fn), params, fn.__doc__, fn.__module__)
+_SIGNATURES = {"rule": ("grid", "vars", "act", "flags"), "condition": ("grid", "vars", "flags")}
 
 
-def _is_kernel(fn: Callable) -> bool:
-    """Kernels take the board arrays (``grid, vars, ...``); the Python rules not yet ported take ``state``."""
-    return next(iter(inspect.signature(fn).parameters), None) == "grid"
-
-
-def rule(fn: Callable) -> Primitive | Rule:
-    """Compile ``fn(grid, vars, act, flags)`` as a rule kernel and register it under its name."""
-    prim = _compiled(fn, "rule") if _is_kernel(fn) else fn
-    _register(RULES, "rule", fn.__name__, prim)
+def _primitive(fn: Callable, role: Role, register: bool) -> Primitive:
+    """Check ``fn``'s signature, compile it and (unless ``register`` is False) register it by name."""
+    params = tuple(inspect.signature(fn).parameters)
+    if params[: len(_SIGNATURES[role])] != _SIGNATURES[role]:
+        raise TypeError(
+            f"{role} {fn.__name__!r} takes ({', '.join(params)}); a {role} kernel takes "
+            f"({', '.join(_SIGNATURES[role])}) and works on the board arrays (see docs/authoring.md)"
+        )
+    prim = Primitive(fn.__name__, role, kernel(fn), (), fn.__doc__, fn.__module__)
+    if register:
+        _register(RULES if role == "rule" else CONDITIONS, role, fn.__name__, prim)
     return prim
 
 
-def condition(fn: Callable) -> Primitive | Condition:
-    """Compile ``fn(grid, vars, flags) -> bool`` as a condition kernel and register it under its name."""
-    prim = _compiled(fn, "condition") if _is_kernel(fn) else fn
-    _register(CONDITIONS, "condition", fn.__name__, prim)
-    return prim
+def rule(fn: Callable | None = None, *, register: bool = True):
+    """Compile ``fn(grid, vars, act, flags) -> None`` as a rule kernel and register it under its name.
+
+    ``@rule(register=False)`` compiles without registering: for a rule one test needs."""
+    if fn is None:
+        return lambda f: _primitive(f, "rule", register)
+    return _primitive(fn, "rule", register)
+
+
+def condition(fn: Callable | None = None, *, register: bool = True):
+    """Compile ``fn(grid, vars, flags) -> bool`` as a condition kernel and register it under its name
+    (``@condition(register=False)``: compile only)."""
+    if fn is None:
+        return lambda f: _primitive(f, "condition", register)
+    return _primitive(fn, "condition", register)
 
 
 def template(compiled_kernel, role: Role, name: str, params: tuple[int, ...], doc: str) -> Primitive:
@@ -283,53 +293,3 @@ def k_unflood(terrain):
     for y in range(h):
         for x in range(w):
             terrain[y, x] &= ~FLOODED
-
-
-# --- Python helpers of the rules not yet ported to kernels --------------------------
-
-
-def cells(mask: np.ndarray) -> list[tuple[int, int]]:
-    """The (row, col) cells where mask is true, as plain ints."""
-    ys, xs = np.nonzero(mask)
-    return list(zip(ys.tolist(), xs.tolist(), strict=True))
-
-
-def cells_of(layer: np.ndarray, kind: int) -> list[tuple[int, int]]:
-    """The (row, col) cells of a layer holding ``kind``, in row-major order.
-
-    Why bytes.find: scanning the layer's bytes costs ~0.4 µs against ~2.2 µs for
-    ``np.nonzero(layer == kind)``, and rules call this several times per step.
-    """
-    data, width, needle = layer.tobytes(), layer.shape[1], bytes((kind,))
-    found, i = [], data.find(needle)
-    while i >= 0:
-        found.append(divmod(i, width))
-        i = data.find(needle, i + 1)
-    return found
-
-
-def holds(layer: np.ndarray, kind: int) -> bool:
-    """Does any cell of the layer hold ``kind``? (~0.1 µs, against ~1.7 µs for ``(layer == kind).any()``)."""
-    return bytes((kind,)) in layer.tobytes()
-
-
-def avatars(objects: np.ndarray, act: Act) -> list[tuple[int, int]]:
-    """Avatar cells, front-most in the move direction first, so a line of avatars moves as one."""
-    found = cells_of(objects, AVATAR)
-    if len(found) > 1:
-        found.sort(key=lambda c: -(c[0] * act.dy + c[1] * act.dx))
-    return found
-
-
-def free(terrain: np.ndarray, objects: np.ndarray, y: int, x: int) -> bool:
-    """Can an object move into cell (y, x)?"""
-    h, w = terrain.shape
-    return 0 <= y < h and 0 <= x < w and not SOLID[terrain[y, x]] and objects[y, x] == 0
-
-
-def inside(terrain: np.ndarray, y: int, x: int) -> bool:
-    h, w = terrain.shape
-    return 0 <= y < h and 0 <= x < w
-
-
-NEIGHBOURS = ((-1, 0), (1, 0), (0, -1), (0, 1))
