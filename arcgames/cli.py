@@ -364,8 +364,10 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     from arcgames.leaderboard.views import load, tables, to_json, write_html
 
     submissions = load(args.db)
+    if args.replay_url and not args.html:
+        raise ValueError("--replay-url needs --html DIR: the links go into the HTML page")
     if args.html:
-        page = write_html(args.db, args.html)
+        page = write_html(args.db, args.html, args.replay_url)
         (errors if args.json else console).print(f"wrote {page}", highlight=False, markup=False)
     if args.json:
         _print_json(to_json(submissions))
@@ -622,11 +624,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    if args.web:
+        return _play_web(args)
     from arcgames.play import play_game
 
     level = _level_index(args.level, args.game)
     path = play_game(args.game, player=args.player, out_dir=args.out, seed=args.seed, level=level)
     console.print(f"recording saved: {path}")
+    return 0
+
+
+def _play_web(args: argparse.Namespace) -> int:
+    """``play --web``: a one-person host on this machine; the browser page plays, the server records."""
+    server = _server_package("play --web")
+    import webbrowser
+    from urllib.parse import urlencode
+
+    from arcgames.paths import recordings_dir
+
+    if args.level != 1 or args.seed != 0:
+        raise ValueError("the play page starts every game at level 1 with seed 0; drop --level and --seed")
+    game = get_game(args.game)  # an unknown id fails here, listing the games, before anything listens
+    out = args.out or recordings_dir()
+    config = server.ServerConfig(game_ids=[game.id], out_dir=out, local_first_plays=True)
+    sock = server.listening_socket("127.0.0.1", args.port)
+
+    def announce(url: str) -> None:
+        page = f"{url}/play?{urlencode({'game': game.id, 'player': args.player})}"
+        print(f"arcgames play --web: open {page} (recordings in {out}; Ctrl+C stops the server)", flush=True)
+        if not args.no_browser:
+            webbrowser.open(page)
+
+    server.serve(config, announce=announce, sock=sock)  # until Ctrl+C; every recording gets its end line
     return 0
 
 
@@ -678,18 +707,23 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _server_package(command: str):  # -> the arcgames.server module, which needs the serve extra
     try:
-        from arcgames.server import ServerConfig, serve
+        import arcgames.server
     except ImportError as err:
-        raise ValueError(f"`arcgames serve` needs the serve extra: pip install 'arcgames[serve]' ({err})") from None
+        raise ValueError(f"`arcgames {command}` needs the serve extra: pip install 'arcgames[serve]' ({err})") from None
+    return arcgames.server
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    server = _server_package("serve")
     from arcgames.paths import data_dir
 
     out = args.out or data_dir() / "served"
     game_ids = _pack_or_selected_games(args)
     competition = _competition(args)
-    config = ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines,
-                          competition=competition)  # fmt: skip
+    config = server.ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines,
+                                 competition=competition)  # fmt: skip
 
     def announce(url: str) -> None:  # plain print: scripts read the URL from this line
         key = "X-API-Key required" if args.api_key else "keyless: clients get keys from /api/games/anonkey"
@@ -697,12 +731,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             key = f"competition: {len(competition.participants)} participants, {competition.runs} runs per game"
         print(f"arcgames serve: {len(game_ids)} games at {url} ({key}); recordings in {out}", flush=True)
 
-    serve(config, host=args.host, port=args.port, announce=announce)
+    server.serve(config, host=args.host, port=args.port, announce=announce)
     return 0
 
 
 def _competition(args: argparse.Namespace):  # -> Competition | None (the serve extra is imported by the caller)
-    from arcgames.hosting import fingerprint, load_or_create_host_key, public_pem
     from arcgames.paths import data_dir
     from arcgames.server.competition import Competition, load_participants
 
@@ -717,13 +750,19 @@ def _competition(args: argparse.Namespace):  # -> Competition | None (the serve 
     if args.runs < 1 or args.budget_factor <= 0:
         raise ValueError(f"--runs must be at least 1 and --budget-factor above 0: {args.runs}, {args.budget_factor}")
     key_path = args.host_key or data_dir() / "host-key.pem"
+    _announce_host_key(key_path)
+    return Competition(participants=load_participants(args.participants), host_key=key_path, runs=args.runs,
+                       budget_factor=args.budget_factor)  # fmt: skip
+
+
+def _announce_host_key(key_path: Path) -> None:
+    from arcgames.hosting import fingerprint, load_or_create_host_key, public_pem
+
     key = load_or_create_host_key(key_path)
     public = key_path.with_suffix(".pub")
     public.write_text(public_pem(key))
     errors.print(Text(f"host key {fingerprint(public_pem(key))[:16]}…: give {public} to leaderboards "
                       "(`arcgames leaderboard trust-host`)"))  # fmt: skip
-    return Competition(participants=load_participants(args.participants), host_key=key_path, runs=args.runs,
-                       budget_factor=args.budget_factor)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -810,6 +849,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("leaderboard", help="show the local leaderboard; --html writes a static page with plots")
     p.add_argument("--db", type=Path, help=DB_HELP)
     p.add_argument("--html", type=Path, metavar="OUT_DIR", help="also write index.html and PNG plots here")
+    p.add_argument("--replay-url", metavar="URL",
+                   help="--html: link each run to the replay page of this `arcgames serve` host")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_leaderboard)
     board = p.add_subparsers(dest="board_command", metavar="[init | trust-host | baselines]")
@@ -850,6 +891,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="folder for the recording (default: the local data folder)")
     p.add_argument("--level", type=int, default=1, help="start level, 1-based (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--web", action="store_true", help="play in the browser: serve a play page on this machine")
+    p.add_argument("--port", type=int, default=0, help="--web: port of the page (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="--web: print the page's address, open no browser")
     p.set_defaults(func=cmd_play)
 
     p = command("replay", help="verify a recording, or watch it (window, GIF or terminal)")

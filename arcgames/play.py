@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from arcgames.actions import Action, ActionId, InvalidActionError
+from arcgames.controls import IDLE_NOTE, end_lines, help_lines, refusal, solved_line, status_line
+from arcgames.controls import KEYS as KEY_NAMES
 from arcgames.env import make
 from arcgames.history import is_first_play
 from arcgames.paths import recordings_dir
@@ -32,20 +34,8 @@ from arcgames.window import (
 )
 from arcgames.wrappers import RecordTrajectory
 
-# Keys -> actions. Z undoes with or without Ctrl, as people expect from other programs.
-KEYS: dict[int, ActionId] = {
-    pygame.K_UP: ActionId.ACTION1,
-    pygame.K_w: ActionId.ACTION1,
-    pygame.K_DOWN: ActionId.ACTION2,
-    pygame.K_s: ActionId.ACTION2,
-    pygame.K_LEFT: ActionId.ACTION3,
-    pygame.K_a: ActionId.ACTION3,
-    pygame.K_RIGHT: ActionId.ACTION4,
-    pygame.K_d: ActionId.ACTION4,
-    pygame.K_SPACE: ActionId.ACTION5,
-    pygame.K_z: ActionId.ACTION7,
-    pygame.K_r: ActionId.RESET,
-}
+# The shared key table (arcgames.controls) as pygame key codes.
+KEYS: dict[int, ActionId] = {getattr(pygame, f"K_{name}"): action for name, action in KEY_NAMES.items()}
 QUIT_KEYS = frozenset({pygame.K_ESCAPE, pygame.K_q})
 # With Ctrl, Alt or the system key held, only undo and quit act: a shortcut meant for another
 # program (Ctrl+W, Alt+D) must not cost the player an action.
@@ -53,28 +43,6 @@ SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_GUI
 HELP_KEYS = frozenset({pygame.K_h, pygame.K_QUESTION, pygame.K_SLASH})  # "?" is Shift+/ on most layouts
 HINT_MS = 2500  # how long a hint stays in the status bar
 SOLVED_MS = 600  # how long a solved level's board stays up before the next level (any key skips it)
-
-UNUSED_HINTS: dict[ActionId, str] = {
-    ActionId.ACTION1: "this game doesn't use the arrow keys",
-    ActionId.ACTION2: "this game doesn't use the arrow keys",
-    ActionId.ACTION3: "this game doesn't use the arrow keys",
-    ActionId.ACTION4: "this game doesn't use the arrow keys",
-    ActionId.ACTION5: "this game doesn't use the space key",
-    ActionId.ACTION6: "this game doesn't use clicks",
-    ActionId.ACTION7: "this game has no undo",
-}
-
-# (keys, what they do, the action they send or None); lists controls only, never game rules.
-CONTROLS: tuple[tuple[str, str, tuple[ActionId, ...]], ...] = (
-    ("arrows / WASD", "move up, down, left, right", (ActionId.ACTION1,)),
-    ("space", "interact", (ActionId.ACTION5,)),
-    ("left click", "click a spot", (ActionId.ACTION6,)),
-    ("Z / Ctrl+Z", "undo", (ActionId.ACTION7,)),
-    ("R", "restart the level", (ActionId.RESET,)),
-    ("H / ?", "show or hide this help", ()),
-    ("Esc / Q", "quit (your play is saved)", ()),
-)
-STATE_WORDS = {"NOT_FINISHED": "playing", "WIN": "won", "GAME_OVER": "game over"}
 
 
 @dataclass
@@ -90,6 +58,7 @@ class PlaySession:
     solved: np.ndarray | None = None  # the board that completed a level, shown until solved_until
     solved_until: int = 0
     quit: bool = False
+    untouched: bool = True  # nothing done on this level since it started: R would restart nothing
 
     @property
     def state(self) -> str:
@@ -105,12 +74,9 @@ class PlaySession:
 
     def request(self, action: Action) -> None:
         """Send an action if the game uses it and the play allows it now; otherwise explain why not."""
-        if self.state == "WIN":
-            self.flash("the game is won: Esc or Q quits")
-        elif action.id not in self.info["available_actions"]:
-            self.flash(UNUSED_HINTS[action.id])  # not sent: a key the game ignores must not cost an action
-        elif self.state == "GAME_OVER" and action.id != ActionId.RESET:
-            self.flash("game over: press R to retry the level")
+        refused = refusal(action.id, self.state, self.info["available_actions"], self.untouched)
+        if refused:
+            self.flash(refused)  # not sent: a key the game ignores must not cost an action
         else:
             completed = self.info["levels_completed"]
             try:
@@ -119,6 +85,7 @@ class PlaySession:
                 self.flash(str(err))
                 return
             self.help_shown = False
+            self.untouched = action.id == ActionId.RESET or self.info["levels_completed"] > completed
             if self.info["levels_completed"] > completed and self.state != "WIN":  # the win screen shows the board
                 self.solved = self.env.unwrapped.engine.solved_frame.copy()
                 self.solved_until = pygame.time.get_ticks() + SOLVED_MS
@@ -147,36 +114,11 @@ def handle_event(session: PlaySession, event: pygame.event.Event, window_size: t
             session.request(Action.click(*pixel))
 
 
-def help_lines(available: tuple[ActionId, ...]) -> list[str]:
-    lines = ["Controls"]
-    for keys, meaning, actions in CONTROLS:
-        unused = actions and not set(actions) & set(available)
-        lines.append(f"{keys}\t{meaning}" + (" (not used here)" if unused else ""))
-    return [*lines, "", "H or ? closes this help"]
-
-
 def overlay_lines(session: PlaySession) -> list[str] | None:
     """What to write over the frame, if anything: help, the win screen or the game-over screen."""
     if session.help_shown:
         return help_lines(session.info["available_actions"])
-    if session.state == "WIN":
-        info = session.info
-        return [
-            "You won!",
-            f"all {info['num_levels']} levels done in {info['action_count']} actions",
-            "Esc or Q quits (your play is saved)",
-        ]
-    if session.state == "GAME_OVER":
-        return ["Game over", "this level was lost", "R retries the level, Esc or Q quits"]
-    return None
-
-
-def status_line(info: dict[str, Any]) -> str:
-    return (
-        f"level {info['level'] + 1} of {info['num_levels']}    "
-        f"actions: {info['level_action_count']} this level, {info['action_count']} total    "
-        f"{STATE_WORDS.get(info['state'], info['state'])}"
-    )
+    return end_lines(session.info)
 
 
 def draw(screen: pygame.Surface, session: PlaySession) -> None:
@@ -184,14 +126,14 @@ def draw(screen: pygame.Surface, session: PlaySession) -> None:
     if session.showing_solved:
         draw_frame(screen, session.solved)
         solved = session.info["level"]  # the 0-based index of the next level is the solved level's number
-        draw_status(screen, f"level {solved} solved!", "any key goes on to the next level", note_is_hint=True)
+        draw_status(screen, *solved_line(solved), note_is_hint=True)
         return
     draw_frame(screen, session.frame)
     lines = overlay_lines(session)
     if lines:
         draw_overlay(screen, lines)
     hint = session.hint if pygame.time.get_ticks() < session.hint_until else ""
-    draw_status(screen, status_line(session.info), hint or "H or ? for help, Esc quits", note_is_hint=bool(hint))
+    draw_status(screen, status_line(session.info), hint or IDLE_NOTE, note_is_hint=bool(hint))
 
 
 def run_loop(session: PlaySession, events: EventSource | None = None, max_frames: int | None = None) -> None:

@@ -287,6 +287,8 @@ def read_recording(path: str | Path) -> Recording:
             )
         chain = zlib.crc32(data, chain)
         parsed.append(line)
+    if not parsed:  # a lone torn line: not even the header was written in full
+        raise RecordingError(f"{path}: no complete header line, not a recording")
     steps = [line for line in parsed if isinstance(line, Step)]
     for expected, step in enumerate(steps, start=1):
         if step.index != expected:

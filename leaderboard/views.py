@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 from rich import box
@@ -124,8 +125,16 @@ def _with_ci(value: float, ci: tuple[float, float], sep: str = " ") -> str:
     return f"{value:.3f}{sep}[{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
-def write_html(db: Path | str | None, out_dir: str | Path) -> Path:
-    """Write ``index.html`` and its PNG plots into ``out_dir``; returns the page's path."""
+def write_html(db: Path | str | None, out_dir: str | Path, replay_url: str | None = None) -> Path:
+    """Write ``index.html`` and its PNG plots into ``out_dir``; returns the page's path.
+
+    ``replay_url``: an ``arcgames serve`` host holding the recordings (the host that recorded a hosted
+    run); each run then links to its replay page there. The links are plain links: the page stays
+    without any script.
+    """
+    if replay_url is not None and not replay_url.startswith(("http://", "https://")):
+        raise ValueError(f"--replay-url must be an http:// or https:// address of an `arcgames serve` host: "
+                         f"{replay_url!r}")  # fmt: skip
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -138,7 +147,7 @@ def write_html(db: Path | str | None, out_dir: str | Path) -> Path:
         scores_png, curves_png = f"scores-{number}.png", f"efficiency-{number}.png"
         _plot_scores(rows, out_dir / scores_png, title)
         _plot_efficiency(rows, out_dir / curves_png, title)
-        sections.append(_section(title, rows, scores_png, curves_png))
+        sections.append(_section(title, rows, scores_png, curves_png, replay_url))
     body = "\n".join(sections) or "<p>No submissions yet: <code>arcgames submit RUN_DIR --name NAME</code>.</p>"
     page = out_dir / "index.html"
     page.write_text(_PAGE.format(formula=html.escape(FORMULA), doc_link=_doc_link(out_dir),
@@ -164,7 +173,9 @@ def _page_provenance(submissions: Sequence[Submission]) -> str:
     return "Baselines: per submission below; 'solver' marks solver counts, which are not human data."
 
 
-def _section(title: str, rows: list[tuple[int, Submission]], scores_png: str, curves_png: str) -> str:
+def _section(
+    title: str, rows: list[tuple[int, Submission]], scores_png: str, curves_png: str, replay_url: str | None = None
+) -> str:
     e = html.escape
     head = "".join(f"<th>{c}</th>" for c in ("rank", "name", "agent", "score (95% CI)", "IQM (95% CI)", "best run",
                                               "levels completed", "runs", "baseline", "submitted"))  # fmt: skip
@@ -179,7 +190,7 @@ def _section(title: str, rows: list[tuple[int, Submission]], scores_png: str, cu
             f"<td>{len(s.recordings)}</td><td>{e(provenance_label(s.baseline_provenance))}</td>"
             f"<td>{s.submitted_at:%Y-%m-%d %H:%M} UTC</td></tr>"
         )
-    details = "\n".join(_games_details(rank, s) for rank, s in rows)
+    details = "\n".join(_games_details(rank, s) + _runs(rank, s, replay_url) for rank, s in rows)
     split_e = e(title)
     tier = rows[0][1].tier
     return f"""<h2>{split_e}</h2>
@@ -210,6 +221,33 @@ def _games_details(rank: int, s: Submission) -> str:
         f"<details><summary>#{rank} {e(s.name)}: per game</summary>{notes}<table><thead><tr><th>game</th>"
         f"<th>score</th><th>best run</th><th>levels completed (mean)</th><th>runs</th><th>baseline</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></details>"
+    )
+
+
+REPLAY_HOWTO = (
+    "Watch a run: <code>arcgames replay FILE</code> with the submitted recording (window, <code>--gif</code> or "
+    "<code>--ansi</code>), or upload it on the replay page of any <code>arcgames serve</code> host "
+    "(<code>/replay</code>), which re-runs its actions; <code>arcgames leaderboard --html DIR --replay-url URL</code> "
+    "links each run to the replay page of the host that holds it."
+)
+
+
+def _runs(rank: int, s: Submission, replay_url: str | None) -> str:
+    """Each run of a submission, linked to its replay where a host is known, else how to open one."""
+    e = html.escape
+    rows = []
+    for r in sorted(s.recordings, key=lambda r: (r.game_id, r.run, r.file_name)):
+        link = ""
+        if replay_url:
+            href = f"{replay_url.rstrip('/')}/replay?{urlencode({'file': r.file_name})}"
+            link = f'<a href="{e(href)}">replay</a>'
+        cells = (e(r.game_id), r.run + 1, r.levels_completed, r.actions, f"{r.score:.3f}", e(r.file_name), link)
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    howto = "" if replay_url else f"<p>{REPLAY_HOWTO}</p>"
+    return (
+        f"<details><summary>#{rank} {e(s.name)}: runs</summary>{howto}<table><thead><tr><th>game</th><th>run</th>"
+        f"<th>levels</th><th>actions</th><th>score</th><th>recording</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></details>"
     )
 
 

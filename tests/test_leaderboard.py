@@ -411,6 +411,12 @@ def test_html_page_with_plots(runs: dict[str, Path], db: Path, tmp_path: Path) -
             assert image.format == "PNG" and image.width > 300
     empty = write_html(tmp_path / "none.sqlite", tmp_path / "empty-site").read_text()
     assert "No submissions yet" in empty
+    assert "<code>arcgames replay FILE</code>" in text and "<a href=" not in text.split("runs</summary>")[1][:200]
+    file_name = load(db)[0].recordings[0].file_name
+    linked = write_html(db, tmp_path / "linked", replay_url="http://lab.example:8001/").read_text()
+    assert f'<a href="http://lab.example:8001/replay?file={file_name.replace("+", "%2B")}">replay</a>' in linked
+    with pytest.raises(ValueError, match="--replay-url must be an http"):
+        write_html(db, tmp_path / "x", replay_url="javascript:alert(1)")
 
 
 def test_cli_submit_and_leaderboard(

@@ -25,6 +25,13 @@ def test_wheel_installs_and_lists_games_outside_checkout(tmp_path: Path) -> None
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert str(venv) in where, f"arcgames imported from {where}, not from the fresh venv"
+    pages = subprocess.run(
+        [venv / "bin" / "python", "-c", "from importlib.resources import files; "
+         "print(sorted(p.name for p in (files('arcgames') / 'server' / 'static').iterdir()))"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    shipped = sorted(p.name for p in (ROOT / "arcgames" / "server" / "static").iterdir())
+    assert pages.strip() == repr(shipped), "the pages' files must be package data (pyproject.toml package-data)"
 
     listed = subprocess.run(
         [venv / "bin" / "arcgames", "list", "--json"], cwd=tmp_path, capture_output=True, text=True, check=True

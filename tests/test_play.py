@@ -114,6 +114,8 @@ def test_unused_controls_flash_a_hint() -> None:
     assert session.hint == "this game doesn't use clicks"
     session.request(Action.INTERACT)
     assert session.hint == "this game doesn't use the space key"
+    session.request(Action.RESET)  # nothing to restart yet: not sent
+    assert session.hint == "the level is at its start already"
     session.info["state"] = "GAME_OVER"
     session.request(Action.UP)
     assert "R to retry" in session.hint

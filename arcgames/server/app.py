@@ -20,26 +20,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from arcgames.game import ENGINE_VERSION
 from arcgames.server.competition import Competition
-from arcgames.server.games import Catalogue, HostedGame, UnknownHostedGame
+from arcgames.server.games import Catalogue, HostedGame
 from arcgames.server.limits import BodyLimit
 from arcgames.server.models import (
+    ERRORS,
     ActionInput,
     ApiKey,
     CardId,
     Click,
     CloseScorecard,
     Command,
-    ErrorBody,
     FrameResponse,
     GameInfo,
     OpenScorecard,
 )
+from arcgames.server.pages import MAX_UPLOAD_BYTES, add_pages
 from arcgames.server.scorecard import raw_counters, scorecard_json
-from arcgames.server.sessions import ApiError, Session, Store, action_for, not_found
+from arcgames.server.sessions import ApiError, Session, Store, action_for, hosted_game, not_found
 
 ANONYMOUS_KEY = "anonymous"  # the key of requests without X-API-Key on a keyless server
 MAX_BODY_BYTES = 64 * 1024  # two 16 KiB blobs plus fields fit with room to spare
-ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 415, 429)}
 SIMPLE_ACTIONS = ("ACTION1", "ACTION2", "ACTION3", "ACTION4", "ACTION5", "ACTION7")
 
 
@@ -54,6 +54,8 @@ class ServerConfig:
     max_cards: int = 1000
     max_sessions: int = 1000
     competition: Competition | None = None  # competition mode (docs/evaluation.md): participants' keys only
+    local_first_plays: bool = False  # `play --web`: a human play is a first play unless out_dir has an earlier one
+    admin_key: str | None = None  # X-Admin-Key of the host's private pages (replays on a keyed or competition host)
 
 
 def create_app(config: ServerConfig) -> FastAPI:
@@ -66,7 +68,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             raise ValueError(f"games {', '.join(unscored)} have no baseline counts, so no budgets; run "
                              "`arcgames solve --write-counts --pack DIR` before hosting a competition")  # fmt: skip
         competition = replace(competition, games={hosted.game.id: hosted.game.version for hosted in catalogue})
-    store = Store(config.out_dir, config.max_cards, config.max_sessions, competition)
+    store = Store(config.out_dir, config.max_cards, config.max_sessions, competition, config.local_first_plays)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -81,7 +83,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.router.redirect_slashes = False  # "/api/games/" is a 404 as in the toolkit, not a redirect
     app.state.store, app.state.catalogue = store, catalogue
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    # A replay upload carries a whole recording; every other body is a few KiB.
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, larger={"/web/api/replay": MAX_UPLOAD_BYTES + 1024})
     _add_error_handlers(app)
     key_of = _key_checker(config.api_key, competition)
     Key = Annotated[str, Depends(key_of)]
@@ -110,7 +113,7 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.get("/api/games/{game_id}", response_model=GameInfo, responses=ERRORS, tags=["games"])
     def game_info(game_id: str, key: Key) -> dict[str, object]:
-        return _resolve(catalogue, game_id).metadata(catalogue.listed_at, competition is not None)
+        return hosted_game(catalogue, game_id).metadata(catalogue.listed_at, competition is not None)
 
     @app.post("/api/scorecard/open", response_model=CardId, responses=ERRORS, tags=["scorecards"])
     def open_scorecard(key: Key, body: Annotated[OpenScorecard | None, Body()] = None) -> dict[str, str]:
@@ -134,12 +137,12 @@ def create_app(config: ServerConfig) -> FastAPI:
     @app.get("/api/scorecard/{card_id}/{game_id}", responses=ERRORS, tags=["scorecards"])
     def get_game_counters(card_id: str, game_id: str, key: Key) -> dict[str, Any]:
         card = store.card(card_id, key)
-        return raw_counters(card, _resolve(catalogue, game_id))
+        return raw_counters(card, hosted_game(catalogue, game_id))
 
     @app.post("/api/cmd/RESET", response_model=FrameResponse, responses=ERRORS, tags=["commands"])
     def reset(body: Command, key: Key) -> JSONResponse:
         """Without guid: start a game on card_id. With guid: restart the level (a new play after WIN)."""
-        hosted = _resolve(catalogue, body.game_id)
+        hosted = hosted_game(catalogue, body.game_id)
         if body.guid is None:
             if body.card_id is None:
                 raise ApiError(400, "VALIDATION_ERROR", "RESET needs card_id to start a game, or guid to reset one")
@@ -161,16 +164,18 @@ def create_app(config: ServerConfig) -> FastAPI:
     @app.post("/api/cmd/ACTION6", response_model=FrameResponse, responses=ERRORS, tags=["commands"])
     def click(body: Click, key: Key) -> JSONResponse:
         """A click at column x, row y (integers 0..63) of the frame."""
-        hosted = _resolve(catalogue, body.game_id)
+        hosted = hosted_game(catalogue, body.game_id)
         return _act(_session(store, body, key, hosted), action_for("ACTION6", body.x, body.y), body,
                     {"game_id": hosted.full_id, "x": body.x, "y": body.y})  # fmt: skip
 
+    open_host = config.api_key is None and competition is None
+    add_pages(app, store, catalogue, key_of, replays_open=open_host, admin_key=config.admin_key)
     return app
 
 
 def _simple_action(name: str, store: Store, catalogue: Catalogue, key_of: Callable[..., str]):
     def handler(body: Command, key: Annotated[str, Depends(key_of)]) -> JSONResponse:
-        hosted = _resolve(catalogue, body.game_id)
+        hosted = hosted_game(catalogue, body.game_id)
         return _act(_session(store, body, key, hosted), action_for(name), body, {"game_id": hosted.full_id})
 
     handler.__doc__ = f"{name} on the game session ``guid``."
@@ -182,13 +187,6 @@ def _act(session: Session, action, body: Command, data: dict[str, Any]) -> JSONR
         _check_live(session)
         session.act(action)
         return _frame(session, int(action.id), data, body.reasoning, full_reset=False)
-
-
-def _resolve(catalogue: Catalogue, game_id: str) -> HostedGame:
-    try:
-        return catalogue.resolve(game_id)
-    except UnknownHostedGame as err:
-        raise not_found(str(err)) from None
 
 
 def _session(store: Store, body: Command, key: str, hosted: HostedGame) -> Session:
@@ -231,7 +229,7 @@ def _key_checker(api_key: str | None, competition: Competition | None) -> Callab
         """The caller's key. Header names are case-insensitive, so X-Api-Key matches too."""
         if competition is not None:
             given = (x_api_key or "").encode()
-            for key in competition.by_key:  # compare with every key: the time taken tells nothing
+            for key in tuple(competition.by_key):  # all of them: the time taken tells nothing (a copy: keys get added)
                 if hmac.compare_digest(given, key.encode()):
                     return key
             raise ApiError(

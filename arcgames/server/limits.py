@@ -59,19 +59,23 @@ def json_problem(body: bytes) -> str | None:
 
 
 class BodyLimit:
-    """Answer 413 for bodies over ``max_bytes``, 415 for non-JSON POST bodies and 400 for JSON that cannot be echoed."""
+    """Answer 413 for bodies over ``max_bytes`` (a path's own limit in ``larger``), 415 for non-JSON POST bodies
+    and 400 for JSON that cannot be echoed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+        self.app, self.default_max, self.larger = app, max_bytes, dict(larger or {})  # larger: path -> its limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        await self._limited(scope, receive, send, self.larger.get(scope["path"], self.default_max))
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
-            await _error(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_bytes} bytes")
+        if length.isdigit() and int(length) > max_bytes:
+            await _error(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {max_bytes} bytes")
             return
         body = bytearray()
         while True:
@@ -79,8 +83,8 @@ class BodyLimit:
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
-            if len(body) > self.max_bytes:
-                await _error(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_bytes} bytes")
+            if len(body) > max_bytes:
+                await _error(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {max_bytes} bytes")
                 return
             if not message.get("more_body", False):
                 break

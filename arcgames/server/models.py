@@ -98,3 +98,9 @@ class GameInfo(BaseModel):
 class ErrorBody(BaseModel):
     error: str = Field(description="VALIDATION_ERROR, NOT_FOUND, AUTH_ERROR, FORBIDDEN, GAME_NOT_STARTED_ERROR, ...")
     message: str
+
+
+# The error replies every route documents (its OpenAPI ``responses``).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 415, 429)
+}

@@ -21,9 +21,10 @@ import numpy as np
 from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine, GameState
 from arcgames.env import make
+from arcgames.history import is_first_play
 from arcgames.recording import EvalSettings, RecordingError
 from arcgames.server.competition import Competition, Participant, sign_card
-from arcgames.server.games import HostedGame
+from arcgames.server.games import Catalogue, HostedGame, UnknownHostedGame
 from arcgames.wrappers import RecordTrajectory
 
 # Tags that say nothing about who played: the toolkit adds "agent", its client sends "wrapper".
@@ -40,6 +41,14 @@ class ApiError(Exception):
 
 def not_found(message: str) -> ApiError:
     return ApiError(404, "NOT_FOUND", message)
+
+
+def hosted_game(catalogue: Catalogue, game_id: str) -> HostedGame:
+    """The hosted game for a client's id, or a 404 naming where the hosted games are listed."""
+    try:
+        return catalogue.resolve(game_id)
+    except UnknownHostedGame as err:
+        raise not_found(str(err)) from None
 
 
 @dataclass
@@ -92,9 +101,17 @@ class Card:
 class Session:
     """One game on a card, addressed by guid; plays are recorded under ``out_dir``."""
 
-    def __init__(self, card: Card, hosted: HostedGame, out_dir: Path, competition: Competition | None = None) -> None:
+    def __init__(
+        self,
+        card: Card,
+        hosted: HostedGame,
+        out_dir: Path,
+        competition: Competition | None = None,
+        local_first_plays: bool = False,
+    ) -> None:
         self.guid = str(uuid.uuid4())
         self.card, self.hosted, self.out_dir, self.competition = card, hosted, out_dir, competition
+        self.local_first_plays = local_first_plays
         self.lock = threading.Lock()
         self.runs: list[Run] = []
         self.env: RecordTrajectory | None = None
@@ -133,12 +150,23 @@ class Session:
             make(self.hosted.game.id), path=path, player=self.card.player, player_kind=self.card.player_kind,
             config={"card_id": self.card.card_id, "tags": self.card.tags, "source_url": self.card.source_url},
             mode="serve", evaluation=settings,
-            first_play=(index == 0) if self.competition is not None and self.card.player_kind == "human" else None,
+            first_play=self._first_play(index),
         )  # fmt: skip
         env.reset(seed=0)  # engines are deterministic; the seed is recorded for replay
         self.env = env
         self.runs.append(Run(guid=self.guid, recording=path, index=index))
         self.pristine = True
+
+    def _first_play(self, index: int) -> bool | None:
+        """A human's first play: run 0 in a competition (the host knows its people), else as ``arcgames play``
+        judges it on a one-person host (``local_first_plays``), else unknown (None)."""
+        if self.card.player_kind != "human":
+            return None
+        if self.competition is not None:
+            return index == 0
+        if self.local_first_plays:
+            return is_first_play(self.card.player, self.hosted.game.id, self.out_dir)
+        return None
 
     def reset(self) -> None:
         """RESET on a running session: a new play after WIN, a level restart otherwise.
@@ -217,9 +245,14 @@ class Store:
     """All cards and sessions, with caps so a flood of opens cannot exhaust memory or files."""
 
     def __init__(
-        self, out_dir: Path, max_cards: int = 1000, max_sessions: int = 1000, competition: Competition | None = None
+        self,
+        out_dir: Path,
+        max_cards: int = 1000,
+        max_sessions: int = 1000,
+        competition: Competition | None = None,
+        local_first_plays: bool = False,
     ) -> None:
-        self.out_dir, self.competition = Path(out_dir), competition
+        self.out_dir, self.competition, self.local_first_plays = Path(out_dir), competition, local_first_plays
         self.keys_with_cards: set[str] = set()
         self.max_cards, self.max_sessions = max_cards, max_sessions
         self.lock = threading.Lock()  # guards the two dicts; never held while a game steps
@@ -269,7 +302,7 @@ class Store:
     def start(self, card: Card, hosted: HostedGame) -> Session:
         self._check_room()
         try:  # built outside the lock: making the env and creating its file take a while
-            session = Session(card, hosted, self.out_dir, self.competition)
+            session = Session(card, hosted, self.out_dir, self.competition, self.local_first_plays)
         except RecordingError as err:
             raise ApiError(500, "SERVER_ERROR", f"cannot create the recording: {err}") from None
         with self.lock:

@@ -1,0 +1,367 @@
+"""The browser pages in a real headless Chromium: play with keys, clicks and touch buttons, replay, a study.
+
+Chromium is Debian's (``apt-get install chromium``, in .ci/run), driven by Playwright's Python
+package; Playwright's own browser download is never used (the tests need no network).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("fastapi", reason="the serve extra is not installed: pip install 'arcgames[serve]'")
+
+from arcgames.actions import ActionId
+from arcgames.env import make
+from arcgames.recording import read_recording
+from arcgames.registry import get_game
+from arcgames.replay import replay_frames, verify
+from arcgames.server.pages import hex_frame
+from arcgames.solver import solve
+from arcgames.wrappers import RecordTrajectory
+
+CHROMIUM = os.environ.get("ARCGAMES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+DOCS = Path(__file__).parents[1] / "docs" / "images"
+KEY_OF = {ActionId.ACTION1: "ArrowUp", ActionId.ACTION2: "s", ActionId.ACTION3: "ArrowLeft", ActionId.ACTION4: "d",
+          ActionId.ACTION5: " ", ActionId.ACTION7: "z", ActionId.RESET: "r"}  # fmt: skip
+MOVER, CLICKER = "1u33", "5v2s"  # arrows and undo; clicks and undo
+
+
+def _missing_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed: pip install -e '.[dev]'"
+    if not Path(CHROMIUM).is_file():
+        return f"no Chromium at {CHROMIUM}: apt-get install chromium (or set ARCGAMES_CHROMIUM)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problem = _missing_browser()
+    if problem:
+        if os.environ.get("ARCGAMES_REQUIRE_BROWSER"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def start_server(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """Run ``arcgames ARGS`` (a server on a free port); returns the process and the first URL it prints."""
+    env = {k: v for k, v in os.environ.items() if k != "ARCGAMES_PACKS"} | {"ARCGAMES_HOME": str(tmp_path / "home")}
+    process = subprocess.Popen([sys.executable, "-m", "arcgames.cli", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise AssertionError(f"no URL from {args}: {line!r} {process.stderr.read()}")
+    url = next(word for word in line.split() if word.startswith("http://"))
+    return process, url.rstrip(";,")
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    _, err = process.communicate(timeout=30)
+    return err
+
+
+@pytest.fixture
+def web_play(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    out = tmp_path / "plays"
+    process, url = start_server(["play", "--web", MOVER, "--no-browser", "--player", "ada", "--out", str(out)],
+                                tmp_path)  # fmt: skip
+    yield url, out
+    stop(process)
+
+
+def wait_actions(page, count: int) -> None:
+    page.wait_for_function(f"() => document.body.dataset.actions === '{count}'", timeout=10_000)
+
+
+def frame_of(page) -> str:
+    return page.eval_on_selector("#board", "c => c.dataset.frame")
+
+
+def click_pixel(page, x: int, y: int) -> None:
+    box = page.locator("#board").bounding_box()
+    page.mouse.click(box["x"] + (x + 0.5) * box["width"] / 64, box["y"] + (y + 0.5) * box["height"] / 64)
+
+
+@pytest.mark.slow
+def test_play_page_keys_undo_reset_win_and_a_verified_recording(browser, web_play) -> None:
+    url, out = web_play
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(url)
+    wait_actions(page, 0)
+    scale = int(page.eval_on_selector("#board", "c => c.dataset.scale"))
+    assert scale >= 8 and page.locator("#board").bounding_box()["width"] == 64 * scale  # a whole-number scale
+    assert page.text_content("#status-line") == "level 1 of 5    actions: 0 this level, 0 total    playing"
+    available = {b.get_attribute("data-action") for b in page.locator("#pad button.available").all()}
+    assert available == {"ACTION1", "ACTION2", "ACTION3", "ACTION4", "ACTION7", "RESET"}
+
+    page.keyboard.press(" ")  # this game has no ACTION5: refused with the window's hint, never sent
+    page.wait_for_function("() => document.getElementById('status-note').textContent.includes('space key')")
+    page.keyboard.press("Control+w")  # a browser shortcut is not an action
+    start = frame_of(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Control+z")
+    wait_actions(page, 2)
+    assert frame_of(page) == start  # undone
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("r")
+    wait_actions(page, 4)
+    assert frame_of(page) == start
+    assert "actions: 4 this level, 4 total" in page.text_content("#status-line")
+
+    solution = solve(get_game(MOVER), 0).actions
+    for action in solution:
+        page.keyboard.press(KEY_OF[action.id])
+    page.wait_for_function("() => document.body.dataset.levels === '1'", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('status-line').textContent.startsWith('level 2 of 5')")
+    if os.environ.get("ARCGAMES_SCREENSHOTS"):  # refreshes the README's pictures
+        page.keyboard.press("ArrowUp")
+        wait_actions(page, 5 + len(solution))
+        page.wait_for_timeout(2600)  # the space key's hint has gone: the status bar's usual note
+        page.screenshot(path=str(DOCS / "play-page.png"), full_page=True)
+    page.keyboard.press("Escape")  # quit: the card closes, the play is saved
+    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    assert not errors
+
+    [path] = sorted(out.glob("*/*.jsonl"))
+    check = verify(path)
+    assert check.ok and check.complete and check.levels_completed == 1, check.reason
+    recording = read_recording(path)
+    assert recording.header.player == "ada" and recording.header.player_kind == "human"
+    assert recording.header.first_play is True
+    sent = [step.action for step in recording.steps]
+    assert sent[:4] == ["ACTION2", "ACTION7", "ACTION4", "RESET"]  # no ACTION5, no Ctrl+W
+    assert sent[4 : 4 + len(solution)] == [str(a) for a in solution]
+
+
+@pytest.fixture
+def open_host(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    out = tmp_path / "served"
+    process, url = start_server(["serve", "--port", "0", "--games", f"{MOVER},{CLICKER}", "--out", str(out)], tmp_path)
+    yield url, out
+    stop(process)
+
+
+@pytest.mark.slow
+def test_clicks_and_touch_buttons_on_a_phone_sized_screen(browser, open_host) -> None:
+    url, out = open_host
+    page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page.goto(f"{url}/play")
+    page.click(f"text={CLICKER}")  # the chooser lists the host's games by id
+    wait_actions(page, 0)
+    box = page.locator("#board").bounding_box()
+    assert box["width"] <= 390 and box["width"] % 64 == 0
+    available = {b.get_attribute("data-action") for b in page.locator("#pad button.available").all()}
+    assert available == {"ACTION7", "RESET"}  # a click game: no arrows, no space
+    assert page.locator("#pad button[data-action=ACTION1]").is_visible()
+    page.click("#pad button[data-action=ACTION1]")  # unused: the hint, no action
+    page.wait_for_function("() => document.getElementById('status-note').textContent.includes('arrow keys')")
+    start = frame_of(page)
+    [first] = solve(get_game(CLICKER), 0).actions
+    assert first.id == ActionId.ACTION6
+    miss = next((x, y) for x in range(64) for y in range(64) if (x, y) != (first.x, first.y))
+    click_pixel(page, *miss)
+    page.click("#pad button[data-action=ACTION7]")  # undo by the touch button
+    wait_actions(page, 2)
+    assert frame_of(page) == start
+    click_pixel(page, first.x, first.y)
+    page.wait_for_function("() => document.body.dataset.levels === '1'", timeout=10_000)
+    page.click("#quit")
+    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    [path] = sorted(out.glob("*/*.jsonl"))
+    recording = read_recording(path)
+    assert [s.action for s in recording.steps] == [f"ACTION6({miss[0]},{miss[1]})", "ACTION7", str(first)]
+    assert verify(path).ok
+
+
+@pytest.mark.slow
+def test_replay_page_shows_the_engines_frames_of_an_upload_and_of_a_host_recording(browser, web_play) -> None:
+    url, out = web_play
+    page = browser.new_page(viewport={"width": 900, "height": 1000})
+    page.goto(url)
+    wait_actions(page, 0)
+    for key in ("ArrowRight", "ArrowDown", "z", "ArrowLeft"):
+        page.keyboard.press(key)
+    wait_actions(page, 4)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    [path] = sorted(out.glob("*/*.jsonl"))
+    expected = [hex_frame(frame) for frame in replay_frames(read_recording(path))]
+    assert len(set(expected)) > 1
+
+    replay = url.split("/play")[0] + "/replay"
+    page.goto(replay)
+    page.set_input_files("#file", str(path))
+    page.wait_for_function(f"() => document.body.dataset.frames === '{len(expected)}'")
+    assert page.eval_on_selector("body", "b => b.dataset.verified") == "true"
+    shown = []
+    for step in range(len(expected)):
+        page.wait_for_function(f"() => document.body.dataset.step === '{step}'")
+        shown.append(frame_of(page))
+        page.click("#next")
+    assert shown == expected
+    assert "actions: 4 this level, 4 total" in page.text_content("#status-line")
+    if os.environ.get("ARCGAMES_SCREENSHOTS"):
+        page.click("#prev")
+        page.screenshot(path=str(DOCS / "replay-page.png"))
+
+    tampered = path.read_text().splitlines()  # a step line's frame hash changed: rejected as unreadable
+    tampered[2] = tampered[2].replace('"frame":"', '"frame":"0', 1)
+    bad = path.with_name("bad.jsonl")
+    bad.write_text("\n".join(tampered) + "\n")
+    page.set_input_files("#file", str(bad))
+    page.wait_for_function("() => document.getElementById('message').textContent.startsWith('Cannot replay')")
+
+    for query in (f"card={path.parent.name}&file={path.name}", f"file={path.name}"):  # the leaderboard's link
+        page = browser.new_page(viewport={"width": 900, "height": 1000})
+        page.goto(f"{replay}?{query}")  # one of the host's recordings
+        page.wait_for_function(f"() => document.body.dataset.frames === '{len(expected)}'")
+        page.click("#last")
+        page.wait_for_function(f"() => document.body.dataset.step === '{len(expected) - 1}'")
+        assert frame_of(page) == expected[-1]
+
+
+def test_hex_frame_is_one_digit_per_pixel() -> None:
+    frame = np.arange(64 * 64, dtype=np.uint8).reshape(64, 64) % 16
+    text = hex_frame(frame)
+    assert len(text) == 4096 and text[:17] == "0123456789abcdef0"
+    assert [int(c, 16) for c in text] == frame.flatten().tolist()
+
+
+# --- the page routes without a browser ------------------------------------------------------------
+
+
+def test_the_browser_key_table_is_the_windows_table() -> None:
+    from arcgames.controls import KEYS, browser_keys
+    from arcgames.play import KEYS as PYGAME_KEYS
+    from arcgames.window import pygame
+
+    assert {pygame.key.name(code): action for code, action in PYGAME_KEYS.items()} == {
+        ("space" if name == "SPACE" else name.lower()): action for name, action in KEYS.items()
+    }
+    browser = browser_keys()
+    assert browser["ArrowUp"] == browser["w"] == browser["W"] == "ACTION1"
+    assert browser[" "] == "ACTION5" and browser["z"] == "ACTION7" and browser["r"] == "RESET"
+    assert set(browser.values()) == {a.name for a in KEYS.values()}
+
+
+@pytest.fixture
+def pages(tmp_path: Path):
+    from fastapi.testclient import TestClient
+
+    from arcgames.server import ServerConfig, create_app
+
+    app = create_app(ServerConfig(game_ids=[MOVER, CLICKER], out_dir=tmp_path))
+    with TestClient(app) as client:
+        key = {"X-API-Key": client.get("/api/games/anonkey").json()["api_key"]}
+        card = client.post("/api/scorecard/open", json={"tags": ["human", "bo"]}, headers=key).json()["card_id"]
+        yield client, key, card
+
+
+def _error(reply, status: int, words: str) -> None:
+    assert reply.status_code == status, reply.text
+    assert words in reply.json()["message"], reply.json()
+
+
+def test_pages_are_served_with_a_strict_csp_and_nothing_else_is(pages) -> None:
+    client, _, _ = pages
+    for route in ("/play", "/replay", "/static/player.js"):
+        reply = client.get(route)
+        assert reply.status_code == 200, route
+        assert "script-src 'self'" in reply.headers["content-security-policy"]
+        assert "'unsafe-inline'" not in reply.headers["content-security-policy"]
+    html = client.get("/play").text
+    assert "<script>" not in html and "style=" not in html  # no inline script or style
+    for bad in ("/static/app.py", "/static/..%2Fapp.py", "/static/PLAY.HTML", "/static/nothing.js"):
+        assert client.get(bad).status_code == 404, bad
+    assert client.get("/", follow_redirects=False).headers["location"] == "/play"
+
+
+def test_page_actions_count_as_in_the_window(pages) -> None:
+    client, key, card = pages
+    view = client.post("/web/api/start", json={"card_id": card, "game_id": MOVER}, headers=key).json()
+    assert view["status"] == "level 1 of 5    actions: 0 this level, 0 total    playing"
+    assert view["help"][0] == "Controls" and "space\tinteract (not used here)" in view["help"]
+    assert "R\trestart the level" in view["help"] and "RESET" in view["available"]
+    guid = view["guid"]
+
+    def act(action: str, **extra):
+        return client.post("/web/api/act", json={"guid": guid, "action": action, **extra}, headers=key)
+
+    assert act("ACTION5").json()["hint"] == "this game doesn't use the space key"
+    assert act("ACTION6", x=1, y=2).json()["hint"] == "this game doesn't use clicks"
+    untouched = act("RESET").json()  # nothing to restart: refused with the window's hint, not counted
+    assert untouched["actions"] == 0 and untouched["hint"] == "the level is at its start already"
+    assert act("ACTION1").json()["actions"] == 1
+    assert act("RESET").json()["actions"] == 2
+    _error(act("ACTION9"), 400, "action")
+    _error(act("ACTION1", x=64, y=0), 400, "less than or equal to 63")
+    _error(client.post("/web/api/act", json={"guid": guid, "action": "ACTION1"}), 403, "another API key")
+    _error(client.post("/web/api/act", json={"guid": "nope", "action": "ACTION1"}, headers=key), 404, "not found")
+    _error(client.post("/web/api/start", json={"card_id": card, "game_id": "zzzz"}, headers=key), 404, "not found")
+    click = client.post("/web/api/start", json={"card_id": card, "game_id": CLICKER}, headers=key).json()
+    _error(client.post("/web/api/act", json={"guid": click["guid"], "action": "ACTION6"}, headers=key), 400, "x and y")
+    client.post("/api/scorecard/close", json={"card_id": card}, headers=key)
+    _error(act("ACTION1"), 404, "not found")
+
+
+def test_replay_routes_refuse_bad_input(pages, tmp_path: Path) -> None:
+    client, key, card = pages
+    view = client.post("/web/api/start", json={"card_id": card, "game_id": MOVER}, headers=key).json()
+    client.post("/web/api/act", json={"guid": view["guid"], "action": "ACTION2"}, headers=key)
+    client.post("/api/scorecard/close", json={"card_id": card}, headers=key)
+    [path] = sorted(tmp_path.glob("*/*.jsonl"))
+    good = client.post("/web/api/replay", json={"text": path.read_text()}).json()
+    assert good["verified"] and len(good["frames"]) == 2 and good["player"] == "bo"
+    _error(client.post("/web/api/replay", json={"text": "x"}), 400, "no complete header line")
+    _error(client.post("/web/api/replay", json={"text": "{}\n"}), 400, "not a readable recording")
+    assert str(tmp_path) not in client.post("/web/api/replay", json={"text": "{}\n"}).text  # no server paths
+    _error(client.post("/web/api/replay", json={"text": 7}), 400, "string")
+    huge = json.dumps({"text": "x" * (5 * 1024 * 1024)})
+    reply = client.post("/web/api/replay", content=huge, headers={"Content-Type": "application/json"})
+    assert reply.status_code == 413
+    folder = tmp_path.parent / f"{tmp_path.name}-other"  # outside the host's folder
+    elsewhere = RecordTrajectory(make("e8gx"), folder, player="cy", player_kind="human")
+    elsewhere.reset(seed=0)
+    elsewhere.close()
+    [other] = folder.glob("*.jsonl")
+    _error(client.post("/web/api/replay", json={"text": other.read_text()}), 400, "does not serve game e8gx")
+    _error(client.get(f"/web/api/recordings/{path.parent.name}/nothing.jsonl"), 404, "no recording")
+    _error(client.get(f"/web/api/recordings/{path.parent.name}/x.txt"), 400, ".jsonl")
+    assert client.get("/web/api/recordings").json() == [{"card": path.parent.name, "file": path.name}]
+
+
+def test_a_keyed_host_keeps_its_recordings_and_uploads_to_the_admin(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from arcgames.server import ServerConfig, create_app
+
+    app = create_app(ServerConfig(game_ids=[MOVER], out_dir=tmp_path, api_key="k" * 20, admin_key="a" * 20))
+    with TestClient(app) as client:
+        _error(client.get("/web/api/recordings"), 401, "X-Admin-Key")
+        _error(client.post("/web/api/replay", json={"text": "x"}), 401, "X-Admin-Key")
+        assert client.get("/web/api/recordings", headers={"X-Admin-Key": "a" * 20}).json() == []
+    app = create_app(ServerConfig(game_ids=[MOVER], out_dir=tmp_path, api_key="k" * 20))
+    with TestClient(app) as client:
+        _error(client.get("/web/api/recordings", headers={"X-Admin-Key": "a" * 20}), 403, "private")
