@@ -2,8 +2,10 @@
 
 Two sources, always labelled:
 - ``human``: built by :func:`build_human_baselines` from real first-play human
-  recordings — per level the upper median of completers' action counts, used only
-  where at least ``MIN_COMPLETERS`` people completed the level;
+  recordings with ARC-AGI-3's rules — per level the upper median of completers' action
+  counts, used only where at least ``MIN_COMPLETERS`` people completed the level, and
+  only for games that pass the human test: at least ``MIN_COMPLETERS`` first-time
+  players solved every level (a game nobody can finish measures nothing about people);
 - ``solver``: the solver's minimal counts shipped in ``games/solver_counts.json``, the
   fallback for every level without a human baseline. A lower bound on any player's
   count, never passed off as human data.
@@ -56,25 +58,49 @@ class Baseline(BaseModel):
 
 
 class HumanLevel(BaseModel):
-    count: int | None  # upper median of completers' actions; None when insufficient
+    count: int | None  # upper median of completers' actions; None when fewer than MIN_COMPLETERS completed it
     completers: int
-    status: Literal["ok", "insufficient"]
+    # ok: the level's baseline; insufficient: too few completers; game_not_validated: the count stands, but
+    # the game failed the human test, so no level of it is a baseline (solver counts, labelled, instead)
+    status: Literal["ok", "insufficient", "game_not_validated"]
 
 
 class HumanGame(BaseModel):
     game_version: str
     players: int  # first-time players with a verified recording of this game
     levels: list[HumanLevel]
+    full_completers: int = 0  # first-time players who solved every level
+    validated: bool = False  # the human test: at least MIN_COMPLETERS full completers
+
+    def failures(self, game_id: str) -> list[str]:
+        """What failed the human test, for the author to redesign: the game, then each level."""
+        problems = []
+        if not self.validated:
+            problems.append(f"game {game_id}: {self.full_completers} of {self.players} first-time players solved "
+                            f"every level; the human test needs {MIN_COMPLETERS}")  # fmt: skip
+        for number, level in enumerate(self.levels, start=1):
+            if level.completers < MIN_COMPLETERS:
+                problems.append(f"game {game_id} level {number}: {level.completers} of {self.players} players "
+                                f"completed it; a baseline needs {MIN_COMPLETERS}")  # fmt: skip
+        return problems
 
 
 class HumanBaselines(BaseModel):
     """A human baseline file: provenance first, then per-game, per-level statistics."""
 
     provenance: Literal["human"] = "human"
-    description: str = "upper median of first-time players' action counts per level, completers only"
+    description: str = (
+        "upper median of first-time players' action counts per level, completers only; games where at least "
+        "min_completers first-time players solved every level"
+    )
     built_at: datetime
     min_completers: int = MIN_COMPLETERS
+    study: str = ""  # the study the recordings came from, where one is named (provenance)
     games: dict[str, HumanGame]
+
+    def failures(self) -> list[str]:
+        """Every game and level that failed the human test."""
+        return [problem for game_id, game in self.games.items() for problem in game.failures(game_id)]
 
 
 class StaleBaselineError(ValueError):
@@ -109,11 +135,14 @@ def upper_median(values: list[int]) -> int:
     return sorted(values)[len(values) // 2]
 
 
-def build_human_baselines(paths: list[Path]) -> tuple[HumanBaselines, list[str]]:
+def build_human_baselines(
+    paths: list[Path], study: str = "", expected: list[str] | None = None
+) -> tuple[HumanBaselines, list[str]]:
     """Human baselines from recordings; returns the baselines and why each skipped file was skipped.
 
     Only verified first plays by humans count: a second play of a game measures
-    memory, not skill acquisition.
+    memory, not skill acquisition. ``expected``: games the study played, so that one with
+    no usable recording at all is still reported (0 players, failed) rather than missing.
     """
     from arcgames.recording import read_recording
     from arcgames.replay import verify
@@ -134,17 +163,26 @@ def build_human_baselines(paths: list[Path]) -> tuple[HumanBaselines, list[str]]
             skipped.append(f"{path}: started at level {header.start_level + 1}, not level 1")
         else:
             per_game.setdefault(header.game_id, []).append(check.level_actions)
-    games = {}
-    for game_id, plays in sorted(per_game.items()):
-        game = get_game(game_id)
-        levels = []
-        for level in range(game.num_levels):
-            counts = [play[level] for play in plays if len(play) > level]
-            ok = len(counts) >= MIN_COMPLETERS
-            levels.append(HumanLevel(count=upper_median(counts) if ok else None, completers=len(counts),
-                                     status="ok" if ok else "insufficient"))  # fmt: skip
-        games[game_id] = HumanGame(game_version=game.version, players=len(plays), levels=levels)
-    return HumanBaselines(built_at=datetime.now(UTC), games=games), skipped
+    for game_id in expected or []:
+        per_game.setdefault(game_id, [])
+    games = {game_id: human_game(game_id, plays) for game_id, plays in sorted(per_game.items())}
+    return HumanBaselines(built_at=datetime.now(UTC), study=study, games=games), skipped
+
+
+def human_game(game_id: str, plays: list[list[int]]) -> HumanGame:
+    """ARC-AGI-3's rules over one game's first plays (each the action counts of the levels it completed)."""
+    game = get_game(game_id)
+    full = sum(1 for play in plays if len(play) >= game.num_levels)
+    validated = full >= MIN_COMPLETERS
+    levels = []
+    for level in range(game.num_levels):
+        counts = [play[level] for play in plays if len(play) > level]
+        enough = len(counts) >= MIN_COMPLETERS
+        status = ("ok" if validated else "game_not_validated") if enough else "insufficient"
+        levels.append(HumanLevel(count=upper_median(counts) if enough else None, completers=len(counts),
+                                 status=status))  # fmt: skip
+    return HumanGame(game_version=game.version, players=len(plays), levels=levels, full_completers=full,
+                     validated=validated)  # fmt: skip
 
 
 def load_human_baselines(path: Path) -> HumanBaselines:

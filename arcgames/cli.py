@@ -252,24 +252,54 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline_build(args: argparse.Namespace) -> int:
-    from arcgames.baselines import build_human_baselines
+    from arcgames.baselines import build_human_baselines, solver_counts
 
-    paths = [p for arg in args.recordings for p in (sorted(arg.glob("*.jsonl")) if arg.is_dir() else [arg])]
+    missing = [str(arg) for arg in args.recordings if not arg.exists()]
+    if missing:
+        raise ValueError(f"no such file or folder: {', '.join(missing)}")
+    paths = [p for arg in args.recordings for p in (sorted(arg.rglob("*.jsonl")) if arg.is_dir() else [arg])]
     if not paths:
-        raise ValueError("no recordings given; pass .jsonl files or folders of them")
-    baselines, skipped = build_human_baselines(paths)
+        raise ValueError("no recordings given; pass .jsonl files or folders of them (a study's --out folder)")
+    expected = _game_ids(args.games) if args.games else None
+    baselines, skipped = build_human_baselines(paths, study=args.study or "", expected=expected)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(baselines.model_dump_json(indent=1) + "\n")
+    failures = baselines.failures()
     if args.json:
-        _print_json({"output": str(args.output), "baselines": baselines.model_dump(mode="json"), "skipped": skipped})
+        _print_json({"output": str(args.output), "baselines": baselines.model_dump(mode="json"), "skipped": skipped,
+                     "failures": failures})  # fmt: skip
         return 0
     for game_id, game in baselines.games.items():
-        levels = ", ".join(f"{lv.count}({lv.completers})" if lv.count else f"-({lv.completers})" for lv in game.levels)
-        console.print(f"{game_id}: {game.players} first-time players; level baselines (completers): {levels}")
+        verdict = "validated" if game.validated else "FAILED the human test"
+        table = Table(title=Text(f"{game_id}: {game.players} first-time players, {game.full_completers} solved "
+                                 f"every level: {verdict}"), title_justify="left")  # fmt: skip
+        for column in ("level", "completers", "baseline (upper median)", "solver", "status"):
+            table.add_column(column, justify="left" if column in ("level", "status") else "right")
+        solver = _solver_or_none(solver_counts, game_id)
+        for number, level in enumerate(game.levels, start=1):
+            table.add_row(str(number), f"{level.completers} of {game.players}",
+                          "-" if level.count is None else str(level.count),
+                          "-" if solver is None else str(solver[number - 1]), level.status)  # fmt: skip
+        console.print(table)
     for reason in skipped:
-        console.print(f"[yellow]skipped[/] {reason}", highlight=False)
-    console.print(f"wrote {args.output} (provenance: human)")
+        console.print(Text.assemble(("skipped ", "yellow"), reason))
+    for problem in failures:
+        console.print(Text.assemble(("failed ", "red"), problem))
+    if not baselines.games:
+        console.print("no verified first play by a human: no baselines")
+    elif not failures:
+        console.print("every game passed the human test")
+    console.print(Text(f"wrote {args.output} (provenance: human{', study ' + args.study if args.study else ''})"))
     return 0
+
+
+def _solver_or_none(solver_counts, game_id: str) -> list[int] | None:
+    from arcgames.baselines import StaleBaselineError
+
+    try:
+        return solver_counts(game_id)
+    except StaleBaselineError:
+        return None
 
 
 DB_HELP = "leaderboard database (default: leaderboard.sqlite in the data folder)"
@@ -829,9 +859,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("baseline", help="build human baselines from first-play recordings")
     baseline = p.add_subparsers(dest="baseline_command", required=True, metavar="SUBCOMMAND")
-    p = baseline.add_parser("build", help="per level: upper median of first-time completers' action counts")
+    rules = ("ARC-AGI-3's rules: per level the upper median of first-time completers' actions, for games at least "
+             "2 first-time players solved; a report per game and level")  # fmt: skip
+    p = baseline.add_parser("build", help=rules)
     p.add_argument("recordings", nargs="+", type=Path, help="human recordings (.jsonl files or folders)")
     p.add_argument("-o", "--output", type=Path, required=True, help="where to write the baseline JSON")
+    p.add_argument("--study", help="the study's name, kept in the file as the baselines' provenance")
+    p.add_argument("--games", help="the games the study played (ids, public, evaluation or all): each is reported, "
+                   "played or not")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_baseline_build)
 

@@ -161,14 +161,36 @@ def test_human_baselines_from_first_plays(tmp_path: Path) -> None:
     assert game.levels[1].status == "insufficient" and game.levels[1].count is None
     assert len(skipped) == 2 and any("not a first play" in s for s in skipped)
     assert any("agent, not a human" in s for s in skipped)
-
+    # Nobody solved every level: the game fails the human test, so even level 1's count is no baseline.
+    assert not game.validated and game.full_completers == 0 and game.levels[0].status == "game_not_validated"
+    assert (
+        baselines.failures()[0] == f"game {GAME}: 0 of 3 first-time players solved every level; the human test needs 2"
+    )
+    assert f"game {GAME} level 2: 1 of 3 players completed it; a baseline needs 2" in baselines.failures()
     file = tmp_path / "human.json"
     file.write_text(baselines.model_dump_json())
-    assert json.loads(file.read_text())["provenance"] == "human"
+    assert all(level.source == "solver" for level in baseline_for(GAME, file).levels)
+
+
+def test_human_baselines_of_a_validated_game(tmp_path: Path) -> None:
+    whole = [a for level in range(arcgames.get_game(GAME).num_levels) for a in solution(level)]
+    play(tmp_path, whole, player="ann", kind="human", first=True)
+    play(tmp_path, [Action.ACTION1, Action.UNDO, *whole], player="bob", kind="human", first=True)
+    play(tmp_path, solution(0), player="cy", kind="human", first=True)  # stopped after level 1
+    baselines, skipped = build_human_baselines(sorted(tmp_path.glob("*.jsonl")), study="pilot", expected=[GAME, "0ce9"])
+    game = baselines.games[GAME]
+    assert game.validated and game.full_completers == 2 and game.players == 3 and not skipped
+    assert game.levels[0].count == len(solution(0)) and game.levels[0].completers == 3  # upper median of n, n+2, n
+    assert [lv.status for lv in game.levels] == ["ok"] * len(game.levels)
+    assert baselines.games["0ce9"].players == 0  # a study game nobody played is reported, and fails
+    assert baselines.failures()[0] == "game 0ce9: 0 of 0 first-time players solved every level; the human test needs 2"
+    file = tmp_path / "human.json"
+    file.write_text(baselines.model_dump_json())
+    assert json.loads(file.read_text())["provenance"] == "human" and json.loads(file.read_text())["study"] == "pilot"
     combined = baseline_for(GAME, file)
-    assert combined.levels[0].source == "human" and combined.levels[0].count == len(base) + 2
-    assert all(level.source == "solver" for level in combined.levels[1:])  # visible fallback
-    assert "solver for the rest" in combined.provenance or "solver" in combined.provenance
+    assert [lv.source for lv in combined.levels] == ["human"] * len(combined.levels)
+    assert combined.levels[0].count == len(solution(0))
+    assert combined.provenance == "human (up to 3 players)"
 
 
 def test_stale_human_baselines_are_refused(tmp_path: Path) -> None:
@@ -206,3 +228,30 @@ def test_plays_from_later_levels_copies_and_other_games_are_not_scored(tmp_path:
     assert "byte-identical copy" in reasons
     other = next(g for g in arcgames.list_games() if g != GAME)
     assert "is not among the games scored" in "".join(score_recordings([scored], [other]).rejected)
+
+
+def test_baseline_build_reports_each_game_and_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from arcgames.cli import main
+
+    whole = [a for level in range(arcgames.get_game(GAME).num_levels) for a in solution(level)]
+    (tmp_path / "card-a").mkdir()
+    play(tmp_path / "card-a", whole, player="ann", kind="human", first=True)  # folders of folders: a study's out
+    play(tmp_path, solution(0), player="bob", kind="human", first=True)
+    out = tmp_path / "human.json"
+    assert main(["baseline", "--color", "never", "build", str(tmp_path), "-o", str(out), "--study", "pilot",
+                 "--games", f"{GAME},0ce9"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert f"{GAME}: 2 first-time players, 1 solved every level: FAILED the human test" in text
+    assert "0ce9: 0 first-time players, 0 solved every level: FAILED the human test" in text
+    assert f"failed game {GAME} level 2: 1 of 2 players completed it; a baseline needs 2" in text
+    assert "game_not_validated" in text and "study pilot" in text
+    assert main(["baseline", "build", str(tmp_path), "-o", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (
+        report["failures"][0].startswith(f"game {GAME}: 1 of 2") and report["baselines"]["games"][GAME]["players"] == 2
+    )
+    assert main(["baseline", "build", str(tmp_path / "card-a" / "nothing"), "-o", str(out)]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["baseline", "build", str(tmp_path / "empty"), "-o", str(out)]) == 2
+    assert "no recordings given" in capsys.readouterr().err
