@@ -32,6 +32,7 @@ class LevelBaseline(BaseModel):
     count: int
     source: Literal["human", "solver"]
     completers: int | None = None  # human baselines: how many first-time players completed the level
+    study: str = ""  # human baselines: the study (or studies) the players came from, where named
 
 
 class Baseline(BaseModel):
@@ -54,7 +55,8 @@ class Baseline(BaseModel):
         kind = (
             "human" if len(human) == len(self.levels) else f"human for {len(human)}/{len(self.levels)} levels, solver"
         )
-        return f"{kind} (up to {players} players)"
+        studies = sorted({lv.study for lv in human if lv.study})
+        return f"{kind} ({''.join(f'study {name}, ' for name in studies)}up to {players} players)"
 
 
 class HumanLevel(BaseModel):
@@ -209,9 +211,11 @@ def baseline_for(game_id: str, human_file: Path | None = None) -> Baseline:
                 raise StaleBaselineError(
                     f"{human_file}: game {game_id} has {len(levels)} levels, the file lists {len(human.levels)}"
                 )
+            study = _human(Path(human_file)).study
             for i, level in enumerate(human.levels):
                 if level.status == "ok" and level.count:
-                    levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers)
+                    levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers,
+                                              study=study)  # fmt: skip
     return Baseline(game_id=game_id, levels=levels)
 
 

@@ -750,14 +750,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from arcgames.paths import data_dir
 
     out = args.out or data_dir() / "served"
-    game_ids = _pack_or_selected_games(args)
-    competition = _competition(args)
+    study = _study(args)
+    game_ids = study.games if study else _pack_or_selected_games(args)
+    competition = _competition(args, study)
+    admin = None
+    if study is not None:
+        from arcgames.server.study import admin_key
+
+        admin = admin_key(out)
     config = server.ServerConfig(game_ids=game_ids, out_dir=out, api_key=args.api_key, baselines_file=args.baselines,
-                                 competition=competition)  # fmt: skip
+                                 competition=competition, study=study, admin_key=admin)  # fmt: skip
 
     def announce(url: str) -> None:  # plain print: scripts read the URL from this line
         key = "X-API-Key required" if args.api_key else "keyless: clients get keys from /api/games/anonkey"
-        if competition is not None:
+        if study is not None:
+            key = f"study {study.name}: participants open {url}/study"
+            errors.print(Text(f"study admin page (keep it private): {url}/study/admin#admin={admin}"))
+        elif competition is not None:
             key = f"competition: {len(competition.participants)} participants, {competition.runs} runs per game"
         print(f"arcgames serve: {len(game_ids)} games at {url} ({key}); recordings in {out}", flush=True)
 
@@ -765,10 +774,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _competition(args: argparse.Namespace):  # -> Competition | None (the serve extra is imported by the caller)
+def _study(args: argparse.Namespace):  # -> StudySpec | None
+    if args.study is None:
+        return None
+    from arcgames.server.study import load_study
+
+    if args.competition or args.participants or args.api_key or args.games:
+        raise ValueError("--study runs its own competition over its own games; drop --competition, "
+                         "--participants, --api-key and --games")  # fmt: skip
+    study = load_study(args.study)
+    for game_id in study.games:
+        get_game(game_id)  # an unknown id fails here, listing the games
+    return study
+
+
+def _competition(args: argparse.Namespace, study=None):  # -> Competition | None (the caller imports the extra)
     from arcgames.paths import data_dir
     from arcgames.server.competition import Competition, load_participants
 
+    if study is not None:  # participants are made as they arrive; one play of each of their games
+        key_path = args.host_key or data_dir() / "host-key.pem"
+        _announce_host_key(key_path)
+        return Competition(participants=(), host_key=key_path, runs=1, budget_factor=study.budget_factor,
+                           study=study.name)  # fmt: skip
     if not args.competition:
         if args.participants:
             raise ValueError("--participants needs --competition")
@@ -958,6 +986,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3, help="--competition: runs of each game per scorecard (default 3)")
     p.add_argument("--budget-factor", type=float, default=5.0, help="--competition: level budget, x baseline (5)")
     p.add_argument("--host-key", type=Path, help="--competition: the host's signing key (default: data folder)")
+    p.add_argument("--study", type=Path, metavar="FILE",
+                   help="run a human-baseline study (docs/study.md): consent page, assignment, admin page")  # fmt: skip
     p.set_defaults(func=cmd_serve)
 
     p = command("demo", help="the tour: random and explorer agents play, are scored and ranked on a leaderboard")

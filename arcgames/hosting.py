@@ -64,6 +64,7 @@ class HostedEvaluation(BaseModel):
     opened_at: datetime
     closed_at: datetime
     recordings: list[ManifestEntry] = Field(max_length=100_000)
+    study: str = Field("", max_length=80)  # study mode: the study's name (its human baselines' provenance)
     host_name: str = ""  # filled in by the board from its trust list, never read from the file
 
     @property

@@ -40,16 +40,16 @@ def solver_baseline_set(description: str = "solver counts of every installed gam
                        baselines=baselines)  # fmt: skip
 
 
-def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[str, HumanGame], int, list[str]]:
+def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[str, HumanGame], int, str, list[str]]:
     """Human baselines from hosted scorecards of human participants: their first play of each game only.
 
     Each folder must carry a manifest signed by a host the board trusts, name a human participant,
     and hold exactly the signed recordings; anything else is skipped with the reason. Returns the
-    per-game statistics, how many scorecards were used, and the reasons for what was skipped.
+    per-game statistics, how many scorecards were used, the studies they name, and the reasons for what was skipped.
     """
     from arcgames.leaderboard.submit import SubmissionRejected, trusted_manifest
 
-    first_plays, skipped, used = [], [], 0
+    first_plays, skipped, used, studies = [], [], 0, set()
     for folder in folders:
         try:
             manifest = trusted_manifest(conn, folder, sorted(folder.glob("*.jsonl")))
@@ -61,8 +61,10 @@ def human_levels(folders: list[Path], conn: sqlite3.Connection) -> tuple[dict[st
             continue
         first_plays += [folder / entry.file for entry in manifest.recordings if entry.run == 0]
         used += 1
-    built, reasons = build_human_baselines(first_plays)
-    return built.games, used, skipped + reasons
+        studies |= {manifest.study} - {""}
+    study = "+".join(sorted(studies))
+    built, reasons = build_human_baselines(first_plays, study=study)
+    return built.games, used, study, skipped + reasons
 
 
 def update_baselines(
@@ -75,12 +77,13 @@ def update_baselines(
     fresh = solver_baseline_set()
     skipped: list[str] = []
     if human_folders:
-        games, used, skipped = human_levels(human_folders, conn)
+        games, used, study, skipped = human_levels(human_folders, conn)
         for game_id, human in games.items():
             levels = list(fresh.baselines[game_id].levels)
             for i, level in enumerate(human.levels):
                 if level.status == "ok" and level.count:
-                    levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers)
+                    levels[i] = LevelBaseline(count=level.count, source="human", completers=level.completers,
+                                              study=study)  # fmt: skip
             fresh.baselines[game_id] = Baseline(game_id=game_id, levels=levels)
         fresh = fresh.model_copy(update={"description": f"{fresh.description}, human where {used} hosted "
                                          "scorecards of human participants give at least 2 completers"})  # fmt: skip

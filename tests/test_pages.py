@@ -286,7 +286,7 @@ def _error(reply, status: int, words: str) -> None:
 
 def test_pages_are_served_with_a_strict_csp_and_nothing_else_is(pages) -> None:
     client, _, _ = pages
-    for route in ("/play", "/replay", "/static/player.js"):
+    for route in ("/play", "/replay", "/study", "/study/admin", "/static/player.js"):
         reply = client.get(route)
         assert reply.status_code == 200, route
         assert "script-src 'self'" in reply.headers["content-security-policy"]
@@ -365,3 +365,199 @@ def test_a_keyed_host_keeps_its_recordings_and_uploads_to_the_admin(tmp_path: Pa
     app = create_app(ServerConfig(game_ids=[MOVER], out_dir=tmp_path, api_key="k" * 20))
     with TestClient(app) as client:
         _error(client.get("/web/api/recordings", headers={"X-Admin-Key": "a" * 20}), 403, "private")
+
+
+# --- a study with scripted participants -------------------------------------------------------------
+
+
+def play_level_by_keys(page, game_id: str, level: int) -> None:
+    """Press the solver's line for ``level``; then wait until the next level (or the win) is on screen."""
+    game = get_game(game_id)
+    for action in solve(game, level).actions:
+        page.keyboard.press(KEY_OF[action.id])
+    if level + 1 < game.num_levels:
+        page.wait_for_function(f"() => document.getElementById('status-line').textContent.startsWith("
+                               f"'level {level + 2} of')", timeout=15_000)  # fmt: skip
+    else:
+        page.wait_for_function("() => document.body.dataset.state === 'WIN'", timeout=15_000)
+
+
+def start_next_game(page, number: int) -> None:
+    page.wait_for_function("() => !document.getElementById('between').hidden")
+    page.click("#start")
+    page.wait_for_function(f"() => document.body.dataset.game === '{number}' && document.body.dataset.actions === '0'")
+
+
+@pytest.mark.slow
+def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser, tmp_path: Path) -> None:
+    study = tmp_path / "study.json"
+    study.write_text(json.dumps({"name": "pilot", "games": [MOVER, CLICKER], "players_per_game": 2,
+                                 "games_per_participant": 2, "minutes": 30, "contact": "lab@example.org"}))  # fmt: skip
+    out = tmp_path / "study-out"
+    process, url = start_server(["serve", "--port", "0", "--study", str(study), "--out", str(out),
+                                 "--host-key", str(tmp_path / "host.pem")], tmp_path)  # fmt: skip
+    try:
+        admin_key = (out / "study-admin.key").read_text().strip()
+        codes = []
+        for person in range(2):  # each plays the mover game through, and gives up on the click game
+            context = browser.new_context(viewport={"width": 800, "height": 900})
+            page = context.new_page()
+            page.goto(f"{url}/study")
+            page.wait_for_function("() => !document.getElementById('consent').hidden")
+            consent = page.text_content("#consent")
+            assert "30 minutes" in consent and "lab@example.org" in consent and "voluntary" in consent
+            assert "arrows / WASD" in consent
+            page.click("#agree")
+            start_next_game(page, 1)
+            codes.append(page.eval_on_selector("body", "b => b.dataset.participant"))
+            assert page.url.endswith(f"#p={codes[-1]}")
+            if person == 1:  # a reload resumes the game under way, with nothing lost or replayed
+                page.keyboard.press("ArrowDown")
+                wait_actions(page, 1)
+                page.reload()
+                page.wait_for_function("() => document.body.dataset.actions === '1'")
+                page.keyboard.press("z")
+                wait_actions(page, 2)
+            for level in range(get_game(MOVER).num_levels):
+                play_level_by_keys(page, MOVER, level)
+            page.click("#quit")  # "done with this game"
+            start_next_game(page, 2)
+            click_pixel(page, 0, 0)
+            wait_actions(page, 1)
+            page.keyboard.press("Escape")
+            page.wait_for_function("() => document.body.dataset.finished === 'yes'")
+            if person == 0:
+                page.screenshot(path=str(tmp_path / "thanks.png"))
+            context.close()
+        assert len(set(codes)) == 2
+
+        late = browser.new_page()  # every game has its players: a third person is thanked, and given nothing
+        late.goto(f"{url}/study")
+        late.click("#agree")
+        late.wait_for_function("() => (document.body.dataset.error || '').includes('all the players it needs')")
+
+        admin = browser.new_page()
+        admin.goto(f"{url}/study/admin#admin={admin_key}")
+        admin.wait_for_function("() => document.body.dataset.participants === '2'")
+        cells = [admin.text_content(f"#progress tbody tr:nth-child({i}) td:nth-child(6)") for i in (1, 2)]
+        assert cells == ["2", "0"]  # solved every level: both players for the mover game, nobody for the other
+        admin = browser.new_page()  # a new page: changing only the "#" part would not reload it
+        admin.goto(f"{url}/study/admin#admin=wrong")
+        admin.wait_for_function("() => document.getElementById('message').textContent.includes('X-Admin-Key')")
+    finally:
+        stop(process)
+
+    cards = sorted(p for p in out.iterdir() if p.is_dir())
+    assert len(cards) == 2 and all((card / "manifest.sig").is_file() for card in cards)
+    for card in cards:
+        for path in card.glob("*.jsonl"):
+            header = read_recording(path).header
+            assert header.player_kind == "human" and header.first_play is True and header.player.startswith("pilot-")
+            assert verify(path).ok
+    cli = [sys.executable, "-m", "arcgames.cli"]
+    env = {k: v for k, v in os.environ.items() if k != "ARCGAMES_PACKS"} | {"ARCGAMES_HOME": str(tmp_path / "home")}
+    built = subprocess.run([*cli, "baseline", "--color", "never", "build", str(out), "-o", str(tmp_path / "h.json"),
+                            "--study", "pilot", "--games", f"{MOVER},{CLICKER}"], capture_output=True, text=True,
+                           env=env)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    report = " ".join(built.stdout.split())
+    assert f"{MOVER}: 2 first-time players, 2 solved every level: validated" in report
+    assert f"failed game {CLICKER}: 0 of 2 first-time players solved every level; the human test needs 2" in report
+    baselines = json.loads((tmp_path / "h.json").read_text())
+    mover = baselines["games"][MOVER]
+    assert mover["validated"] and [lv["status"] for lv in mover["levels"]] == ["ok"] * 5
+    solver_first = len(solve(get_game(MOVER), 0).actions)
+    assert mover["levels"][0]["count"] == solver_first + 2  # upper median of n and n+2 (the reload player's undo)
+
+    db = tmp_path / "board.sqlite"
+    trust = ["leaderboard", "trust-host", str(tmp_path / "host.pub"), "--name", "lab", "--db", str(db)]
+    for command in (["leaderboard", "init", "--db", str(db)], trust):
+        ran = subprocess.run(cli + command, capture_output=True, text=True, env=env)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    ran = subprocess.run([*cli, "leaderboard", "baselines", "--update", "--human", *map(str, cards), "--db", str(db),
+                          "--json"], capture_output=True, text=True, env=env)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    board = json.loads(ran.stdout)
+    assert not board["skipped"]
+    levels = board["baselines"][MOVER]["levels"]
+    assert [lv["source"] for lv in levels] == ["human"] * 5 and levels[0]["count"] == solver_first + 2
+    assert {lv["study"] for lv in levels} == {"pilot"}  # the provenance every leaderboard row shows
+    assert json.loads((cards[0] / "manifest.json").read_text())["study"] == "pilot"
+    assert all(lv["source"] == "solver" for lv in board["baselines"][CLICKER]["levels"])  # failed the human test
+
+
+def study_client(tmp_path: Path, **spec):
+    from fastapi.testclient import TestClient
+
+    from arcgames.server import ServerConfig, create_app
+    from arcgames.server.competition import Competition
+    from arcgames.server.study import StudySpec
+
+    study = StudySpec(**({"name": "s1", "games": [MOVER, CLICKER], "players_per_game": 2, "games_per_participant": 1}
+                         | spec))  # fmt: skip
+    competition = Competition(participants=(), host_key=tmp_path / "host.pem", runs=1)
+    config = ServerConfig(game_ids=study.games, out_dir=tmp_path / "out", competition=competition, study=study,
+                          admin_key="admin-key-0123456789")  # fmt: skip
+    return TestClient(create_app(config))
+
+
+def test_study_assignment_balances_games_and_never_repeats_one(tmp_path: Path) -> None:
+    with study_client(tmp_path) as client:
+        keys = [{"X-API-Key": client.post("/web/api/study/join").json()["key"]} for _ in range(4)]
+        _error(client.post("/web/api/study/join"), 409, "all the players it needs")
+        games = []
+        for key in keys:
+            reply = client.post("/web/api/study/next", headers=key).json()
+            assert reply == client.post("/web/api/study/next", headers=key).json() | {"view": reply["view"]}
+            games.append(reply["view"]["game_id"].split("-")[0])
+            assert client.post("/web/api/study/next", headers=key).json()["view"]["guid"] == reply["view"]["guid"]
+            done = client.post("/web/api/study/finish", json={"guid": reply["view"]["guid"]}, headers=key).json()
+            assert done["finished"] and client.post("/web/api/study/next", headers=key).json()["finished"]
+        assert sorted(games) == sorted([MOVER, MOVER, CLICKER, CLICKER])  # each game reaches 2 players
+        _error(client.get("/web/api/study/progress"), 401, "X-Admin-Key")
+        progress = client.get("/web/api/study/progress", headers={"X-Admin-Key": "admin-key-0123456789"}).json()
+        assert progress["complete"] and [g["finished"] for g in progress["games"]] == [2, 2]
+        _error(client.get("/web/api/study/me", headers={"X-API-Key": "x" * 30}), 401, "participants' keys")
+        _error(client.get("/web/api/study/me"), 401, "participants' keys")
+    with study_client(tmp_path) as client:  # a restarted host keeps its study: the same people, no new places
+        _error(client.post("/web/api/study/join"), 409, "all the players it needs")
+        assert client.get("/web/api/study/me", headers=keys[0]).json()["finished"]
+
+
+def test_a_play_cut_by_a_restart_is_never_shown_again(tmp_path: Path) -> None:
+    with study_client(tmp_path, games_per_participant=2, players_per_game=5) as client:
+        key = {"X-API-Key": client.post("/web/api/study/join").json()["key"]}
+        first = client.post("/web/api/study/next", headers=key).json()["view"]
+        client.post("/web/api/act", json={"guid": first["guid"], "action": "ACTION1"}, headers=key)
+    with study_client(tmp_path, games_per_participant=2, players_per_game=5) as client:
+        second = client.post("/web/api/study/next", headers=key).json()
+        assert second["view"]["game_id"] != first["game_id"] and second["done"] == 1
+        _error(client.post("/web/api/study/finish", json={"guid": first["guid"]}, headers=key), 404, "not found")
+    state = json.loads((tmp_path / "out" / "study-state.json").read_text())
+    assert state["participants"][0]["plays"][0]["interrupted"] is True
+
+
+def test_study_files_and_state_are_checked(tmp_path: Path) -> None:
+    from arcgames.cli import main
+    from arcgames.server.study import load_study
+
+    bad = tmp_path / "study.json"
+    for text, words in (("{", "not a study file"), ('{"name": "x y", "games": ["1u33"]}', "name"),
+                        ('{"name": "x", "games": []}', "games"),
+                        ('{"name": "x", "games": ["1u33"], "players_per_game": 1}', "players_per_game"),
+                        ('{"name": "x", "games": ["1u33"], "rules": "push"}', "rules")):  # fmt: skip
+        bad.write_text(text)
+        with pytest.raises(ValueError, match=words):
+            load_study(bad)
+    bad.write_text('{"name": "x", "games": ["zzzz"]}')
+    assert main(["serve", "--study", str(bad), "--out", str(tmp_path / "o")]) == 2
+    bad.write_text('{"name": "x", "games": ["1u33"]}')
+    assert main(["serve", "--study", str(bad), "--competition", "--out", str(tmp_path / "o")]) == 2
+    with study_client(tmp_path) as client:
+        client.post("/web/api/study/join")
+    (tmp_path / "out" / "study-state.json").write_text("{broken")
+    with pytest.raises(ValueError, match="is damaged"):
+        study_client(tmp_path)
+    (tmp_path / "out" / "study-state.json").write_text('{"study": "other", "participants": []}')
+    with pytest.raises(ValueError, match="belongs to study 'other'"):
+        study_client(tmp_path)

@@ -190,7 +190,7 @@ def test_human_baselines_of_a_validated_game(tmp_path: Path) -> None:
     combined = baseline_for(GAME, file)
     assert [lv.source for lv in combined.levels] == ["human"] * len(combined.levels)
     assert combined.levels[0].count == len(solution(0))
-    assert combined.provenance == "human (up to 3 players)"
+    assert combined.provenance == "human (study pilot, up to 3 players)"
 
 
 def test_stale_human_baselines_are_refused(tmp_path: Path) -> None:

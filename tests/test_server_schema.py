@@ -58,3 +58,27 @@ def test_no_server_errors(case, served):
     assert response.status_code < 500, f"{case.method} {case.path} {case.body!r} -> {response.status_code}"
     (content_type,) = response.headers.get("content-type", [""])  # schemathesis keeps header values as lists
     assert content_type.split(";")[0] in ("application/json", "text/plain")
+
+
+@pytest.fixture(scope="module")
+def study_api_schema(tmp_path_factory: pytest.TempPathFactory):
+    """A study host: its participant and admin routes get the same property."""
+    from arcgames.server.competition import Competition
+    from arcgames.server.study import StudySpec
+
+    folder = tmp_path_factory.mktemp("study")
+    study = StudySpec(name="fuzz", games=list_games()[:2], players_per_game=1000, games_per_participant=1)
+    competition = Competition(participants=(), host_key=folder / "host.pem", runs=1)
+    app = create_app(ServerConfig(game_ids=study.games, out_dir=folder / "out", competition=competition, study=study,
+                                  admin_key="a" * 24))  # fmt: skip
+    return schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/web/api/study")
+
+
+study_schema = schemathesis.pytest.from_fixture("study_api_schema")
+
+
+@study_schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors_on_a_study_host(case):
+    response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    assert response.status_code < 500, f"{case.method} {case.path} {case.body!r} -> {response.status_code}"

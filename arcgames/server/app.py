@@ -34,9 +34,10 @@ from arcgames.server.models import (
     GameInfo,
     OpenScorecard,
 )
-from arcgames.server.pages import MAX_UPLOAD_BYTES, add_pages
+from arcgames.server.pages import MAX_UPLOAD_BYTES, add_pages, admin_checker
 from arcgames.server.scorecard import raw_counters, scorecard_json
 from arcgames.server.sessions import ApiError, Session, Store, action_for, hosted_game, not_found
+from arcgames.server.study import Study, StudySpec, add_study_routes
 
 ANONYMOUS_KEY = "anonymous"  # the key of requests without X-API-Key on a keyless server
 MAX_BODY_BYTES = 64 * 1024  # two 16 KiB blobs plus fields fit with room to spare
@@ -55,6 +56,7 @@ class ServerConfig:
     max_sessions: int = 1000
     competition: Competition | None = None  # competition mode (docs/evaluation.md): participants' keys only
     local_first_plays: bool = False  # `play --web`: a human play is a first play unless out_dir has an earlier one
+    study: StudySpec | None = None  # study mode (docs/study.md): needs competition, whose participants it makes
     admin_key: str | None = None  # X-Admin-Key of the host's private pages (replays on a keyed or competition host)
 
 
@@ -67,7 +69,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         if unscored:
             raise ValueError(f"games {', '.join(unscored)} have no baseline counts, so no budgets; run "
                              "`arcgames solve --write-counts --pack DIR` before hosting a competition")  # fmt: skip
-        competition = replace(competition, games={hosted.game.id: hosted.game.version for hosted in catalogue})
+        study = config.study.name if config.study is not None else competition.study
+        competition = replace(competition, games={hosted.game.id: hosted.game.version for hosted in catalogue},
+                              study=study)  # fmt: skip
     store = Store(config.out_dir, config.max_cards, config.max_sessions, competition, config.local_first_plays)
 
     @asynccontextmanager
@@ -170,6 +174,12 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     open_host = config.api_key is None and competition is None
     add_pages(app, store, catalogue, key_of, replays_open=open_host, admin_key=config.admin_key)
+    if config.study is not None:
+        if competition is None:
+            raise ValueError("study mode runs on competition mode: pass competition= with no participants")
+        study = Study(config.study, config.out_dir, competition)
+        add_study_routes(app, study, store, catalogue, key_of, admin_checker(config.admin_key))
+        app.state.study = study
     return app
 
 

@@ -56,10 +56,17 @@ class Competition:
     games: dict[str, str] = field(default_factory=dict)  # every hosted game's id -> version, filled by the app
     runs: int = 3
     budget_factor: float = 5.0
+    study: str = ""  # study mode: the study's name, signed into every manifest
     by_key: dict[str, Participant] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {p.key: p for p in self.participants})
+
+    def admit(self, participant: Participant) -> None:
+        """A participant who arrived after the host started (study mode enrols people as they come)."""
+        if participant.key in self.by_key:
+            raise ValueError("two participants cannot share a key")
+        self.by_key[participant.key] = participant
 
 
 def load_participants(path: Path) -> tuple[Participant, ...]:
@@ -99,6 +106,6 @@ def sign_card(card: Card, card_dir: Path, competition: Competition) -> None:
         host=fingerprint(public_pem(key)), card_id=card.card_id, participant=card.participant.name,
         player_kind=card.participant.kind, games=list(competition.games), game_versions=dict(competition.games),
         runs=competition.runs, budget_factor=competition.budget_factor, opened_at=card.opened_at,
-        closed_at=datetime.now(UTC), recordings=entries,
+        closed_at=datetime.now(UTC), recordings=entries, study=competition.study,
     )  # fmt: skip
     write_signed_manifest(card_dir, manifest, key)

@@ -47,7 +47,7 @@ from arcgames.server.models import ERRORS, Coordinate, Id
 from arcgames.server.sessions import ApiError, Session, Store, action_for, hosted_game, not_found
 
 STATIC = files("arcgames.server") / "static"
-PAGES = {"/play": "play.html", "/replay": "replay.html"}
+PAGES = {"/play": "play.html", "/replay": "replay.html", "/study": "study.html", "/study/admin": "admin.html"}
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a replay upload: a recording of ~25,000 actions, JSON-wrapped
 MAX_REPLAY_STEPS = 20_000  # frames sent back to the page: 4 KiB each
 HINT_MS, SOLVED_MS = 2500, 600  # as the pygame window (arcgames.play)
