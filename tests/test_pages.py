@@ -561,3 +561,14 @@ def test_study_files_and_state_are_checked(tmp_path: Path) -> None:
     (tmp_path / "out" / "study-state.json").write_text('{"study": "other", "participants": []}')
     with pytest.raises(ValueError, match="belongs to study 'other'"):
         study_client(tmp_path)
+
+
+def test_play_web_and_replay_links_refuse_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from arcgames.cli import main
+
+    assert main(["play", "zzzz", "--web", "--no-browser"]) == 2
+    assert "unknown game id 'zzzz'" in capsys.readouterr().err
+    assert main(["play", MOVER, "--web", "--level", "2", "--no-browser"]) == 2
+    assert "drop --level and --seed" in " ".join(capsys.readouterr().err.split())
+    assert main(["leaderboard", "--replay-url", "http://lab.example"]) == 2
+    assert "--replay-url needs --html DIR" in capsys.readouterr().err
