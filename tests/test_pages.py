@@ -90,7 +90,8 @@ def web_play(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def wait_actions(page, count: int) -> None:
-    page.wait_for_function(f"() => document.body.dataset.actions === '{count}'", timeout=10_000)
+    # "document.body &&": the predicate may run while a navigation has no body yet
+    page.wait_for_function(f"() => document.body && document.body.dataset.actions === '{count}'", timeout=10_000)
 
 
 def frame_of(page) -> str:
@@ -133,7 +134,7 @@ def test_play_page_keys_undo_reset_win_and_a_verified_recording(browser, web_pla
     solution = solve(get_game(MOVER), 0).actions
     for action in solution:
         page.keyboard.press(KEY_OF[action.id])
-    page.wait_for_function("() => document.body.dataset.levels === '1'", timeout=10_000)
+    page.wait_for_function("() => document.body && document.body.dataset.levels === '1'", timeout=10_000)
     page.wait_for_function("() => document.getElementById('status-line').textContent.startsWith('level 2 of 5')")
     if os.environ.get("ARCGAMES_SCREENSHOTS"):  # refreshes the README's pictures
         page.keyboard.press("ArrowUp")
@@ -141,7 +142,7 @@ def test_play_page_keys_undo_reset_win_and_a_verified_recording(browser, web_pla
         page.wait_for_timeout(2600)  # the space key's hint has gone: the status bar's usual note
         page.screenshot(path=str(DOCS / "play-page.png"), full_page=True)
     page.keyboard.press("Escape")  # quit: the card closes, the play is saved
-    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    page.wait_for_function("() => document.body && document.body.dataset.closed === 'yes'")
     assert not errors
 
     [path] = sorted(out.glob("*/*.jsonl"))
@@ -169,6 +170,7 @@ def test_clicks_and_touch_buttons_on_a_phone_sized_screen(browser, open_host) ->
     page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page.goto(f"{url}/play")
     page.click(f"text={CLICKER}")  # the chooser lists the host's games by id
+    page.wait_for_url(f"**game={CLICKER}*")
     wait_actions(page, 0)
     box = page.locator("#board").bounding_box()
     assert box["width"] <= 390 and box["width"] % 64 == 0
@@ -186,9 +188,9 @@ def test_clicks_and_touch_buttons_on_a_phone_sized_screen(browser, open_host) ->
     wait_actions(page, 2)
     assert frame_of(page) == start
     click_pixel(page, first.x, first.y)
-    page.wait_for_function("() => document.body.dataset.levels === '1'", timeout=10_000)
+    page.wait_for_function("() => document.body && document.body.dataset.levels === '1'", timeout=10_000)
     page.click("#quit")
-    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    page.wait_for_function("() => document.body && document.body.dataset.closed === 'yes'")
     [path] = sorted(out.glob("*/*.jsonl"))
     recording = read_recording(path)
     assert [s.action for s in recording.steps] == [f"ACTION6({miss[0]},{miss[1]})", "ACTION7", str(first)]
@@ -205,7 +207,7 @@ def test_replay_page_shows_the_engines_frames_of_an_upload_and_of_a_host_recordi
         page.keyboard.press(key)
     wait_actions(page, 4)
     page.keyboard.press("Escape")
-    page.wait_for_function("() => document.body.dataset.closed === 'yes'")
+    page.wait_for_function("() => document.body && document.body.dataset.closed === 'yes'")
     [path] = sorted(out.glob("*/*.jsonl"))
     expected = [hex_frame(frame) for frame in replay_frames(read_recording(path))]
     assert len(set(expected)) > 1
@@ -213,11 +215,11 @@ def test_replay_page_shows_the_engines_frames_of_an_upload_and_of_a_host_recordi
     replay = url.split("/play")[0] + "/replay"
     page.goto(replay)
     page.set_input_files("#file", str(path))
-    page.wait_for_function(f"() => document.body.dataset.frames === '{len(expected)}'")
+    page.wait_for_function(f"() => document.body && document.body.dataset.frames === '{len(expected)}'")
     assert page.eval_on_selector("body", "b => b.dataset.verified") == "true"
     shown = []
     for step in range(len(expected)):
-        page.wait_for_function(f"() => document.body.dataset.step === '{step}'")
+        page.wait_for_function(f"() => document.body && document.body.dataset.step === '{step}'")
         shown.append(frame_of(page))
         page.click("#next")
     assert shown == expected
@@ -236,9 +238,9 @@ def test_replay_page_shows_the_engines_frames_of_an_upload_and_of_a_host_recordi
     for query in (f"card={path.parent.name}&file={path.name}", f"file={path.name}"):  # the leaderboard's link
         page = browser.new_page(viewport={"width": 900, "height": 1000})
         page.goto(f"{replay}?{query}")  # one of the host's recordings
-        page.wait_for_function(f"() => document.body.dataset.frames === '{len(expected)}'")
+        page.wait_for_function(f"() => document.body && document.body.dataset.frames === '{len(expected)}'")
         page.click("#last")
-        page.wait_for_function(f"() => document.body.dataset.step === '{len(expected) - 1}'")
+        page.wait_for_function(f"() => document.body && document.body.dataset.step === '{len(expected) - 1}'")
         assert frame_of(page) == expected[-1]
 
 
@@ -379,13 +381,14 @@ def play_level_by_keys(page, game_id: str, level: int) -> None:
         page.wait_for_function(f"() => document.getElementById('status-line').textContent.startsWith("
                                f"'level {level + 2} of')", timeout=15_000)  # fmt: skip
     else:
-        page.wait_for_function("() => document.body.dataset.state === 'WIN'", timeout=15_000)
+        page.wait_for_function("() => document.body && document.body.dataset.state === 'WIN'", timeout=15_000)
 
 
 def start_next_game(page, number: int) -> None:
     page.wait_for_function("() => !document.getElementById('between').hidden")
     page.click("#start")
-    page.wait_for_function(f"() => document.body.dataset.game === '{number}' && document.body.dataset.actions === '0'")
+    shown = f"document.body.dataset.game === '{number}' && document.body.dataset.actions === '0'"
+    page.wait_for_function(f"() => document.body && {shown}")
 
 
 @pytest.mark.slow
@@ -415,7 +418,7 @@ def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser,
                 page.keyboard.press("ArrowDown")
                 wait_actions(page, 1)
                 page.reload()
-                page.wait_for_function("() => document.body.dataset.actions === '1'")
+                page.wait_for_function("() => document.body && document.body.dataset.actions === '1'")
                 page.keyboard.press("z")
                 wait_actions(page, 2)
             for level in range(get_game(MOVER).num_levels):
@@ -425,7 +428,7 @@ def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser,
             click_pixel(page, 0, 0)
             wait_actions(page, 1)
             page.keyboard.press("Escape")
-            page.wait_for_function("() => document.body.dataset.finished === 'yes'")
+            page.wait_for_function("() => document.body && document.body.dataset.finished === 'yes'")
             if person == 0:
                 page.screenshot(path=str(tmp_path / "thanks.png"))
             context.close()
@@ -438,7 +441,7 @@ def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser,
 
         admin = browser.new_page()
         admin.goto(f"{url}/study/admin#admin={admin_key}")
-        admin.wait_for_function("() => document.body.dataset.participants === '2'")
+        admin.wait_for_function("() => document.body && document.body.dataset.participants === '2'")
         cells = [admin.text_content(f"#progress tbody tr:nth-child({i}) td:nth-child(6)") for i in (1, 2)]
         assert cells == ["2", "0"]  # solved every level: both players for the mover game, nobody for the other
         admin = browser.new_page()  # a new page: changing only the "#" part would not reload it
