@@ -824,9 +824,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export-sft", help="turn verified recordings into chat-format SFT examples (JSONL, a messages column)")
     p.add_argument("recordings", nargs="*", type=Path, help="recordings (.jsonl files or folders); each must verify")
     p.add_argument("--out", type=Path, required=True, help="the JSONL file to write (datasets.load_dataset('json'))")
-    p.add_argument("--solver", metavar="GAMES",
-                   help="also record and export the solver's solutions of these games: public, evaluation, all or "
-                   "ids (the evaluation split only when named: training on it spoils its measure)")  # fmt: skip
+    p.add_argument("--solver", metavar="GAMES", nargs="?", const="public",
+                   help="also record and export the solver's solutions of these games (alone: the public split; "
+                   "evaluation or all only when named: training on them spoils what they measure)")  # fmt: skip
     p.add_argument("--keep-recordings", type=Path, metavar="DIR", help="--solver: keep its recordings in this folder")
     p.add_argument("--filter", action="append", choices=["first-plays", "wins", "efficient"],
                    help="keep first plays (humans), wins, or plays within --max-ratio x baseline a level")  # fmt: skip

@@ -324,11 +324,12 @@ def test_export_errors_name_the_fix(argv: list[str], message: str, capsys, tmp_p
     assert message in err and "Traceback" not in err
 
 
-def test_solver_export_records_and_exports_the_named_games(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_solver_export_alone_takes_the_public_split_and_never_the_evaluation_games(tmp_path: Path) -> None:
     from arcgames.registry import list_games
 
-    out = tmp_path / "sft.jsonl"
-    assert main(["export-sft", "--solver", GAME, "--out", str(out), "--keep-recordings", str(tmp_path / "r")]) == 0
-    assert len(out.read_text().splitlines()) == sum(BASELINE)
-    (kept,) = (tmp_path / "r").iterdir()
-    assert read_recording(kept).header.game_id == GAME and GAME in list_games("public")
+    out, kept = tmp_path / "sft.jsonl", tmp_path / "recordings"
+    assert main(["export-sft", "--solver", "--out", str(out), "--keep-recordings", str(kept)]) == 0
+    games = sorted(read_recording(path).header.game_id for path in kept.iterdir())
+    assert games == list_games("public")
+    assert len(out.read_text().splitlines()) == sum(sum(solver_counts(game)) for game in games)

@@ -135,6 +135,10 @@ def load_model(args: Args, texts: list[str]):  # -> (model, tokenizer)
     folder = str(path.parent if kwargs else path)
     tokenizer = AutoTokenizer.from_pretrained(folder, **kwargs)
     model = AutoModelForCausalLM.from_pretrained(folder, **kwargs)
+    if kwargs:  # GGUF: every tensor was dequantised to float32 on load, so the model trains as a plain one
+        model.hf_quantizer = None
+        if "is_quantized" in vars(model):
+            model.is_quantized = False
     # SmolLM2's ChatML template has no tool calls; Qwen2.5's is ChatML with them, and TRL parses its calls.
     tokenizer.chat_template = qwen2_5_chat_template
     tokenizer.padding_side = "left"
@@ -273,6 +277,7 @@ def run(args: Args) -> dict[str, Any]:
     model, tokenizer = load_model(args, texts + [row["tools"] for row in rows])
     result: dict[str, Any] = {"settings": {k: str(v) for k, v in asdict(args).items()}, "games": games}
     result["before"] = measure(model, tokenizer, args.eval_turns, args.eval_games, args.eval_tokens)
+    save(args.out, result)  # each phase's numbers are kept as they come: a long run may be stopped
     common = {"use_cpu": True, "report_to": [], "logging_steps": 1, "save_strategy": "no", "seed": args.seed,
               "learning_rate": args.learning_rate, "per_device_train_batch_size": 2}  # fmt: skip
     if args.sft_epochs > 0:
@@ -281,6 +286,7 @@ def run(args: Args) -> dict[str, Any]:
         sft = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
         sft.train()
         result["sft"] = {"loss": [round(x["loss"], 4) for x in sft.state.log_history if "loss" in x]}
+        save(args.out, result)
     if args.grpo_steps > 0:
         config = GRPOConfig(output_dir=str(args.out / "grpo"), max_steps=args.grpo_steps,
                             num_generations=args.num_generations, max_completion_length=args.max_completion_length,
@@ -291,10 +297,15 @@ def run(args: Args) -> dict[str, Any]:
         logs = grpo.state.log_history
         result["grpo"] = {"reward": [x.get("reward") for x in logs if "reward" in x],
                           "loss": [x.get("loss") for x in logs if "loss" in x]}  # fmt: skip
+        save(args.out, result)
     result["after"] = measure(model, tokenizer, args.eval_turns, args.eval_games, args.eval_tokens)
     result["seconds"] = round(time.perf_counter() - started, 1)
-    (args.out / "result.json").write_text(json.dumps(result, indent=1) + "\n")
+    save(args.out, result)
     return result
+
+
+def save(out: Path, result: dict[str, Any]) -> None:
+    (out / "result.json").write_text(json.dumps(result, indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
