@@ -302,6 +302,31 @@ def _solver_or_none(solver_counts, game_id: str) -> list[int] | None:
         return None
 
 
+def cmd_export_sft(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from arcgames.train.sft import ExportSettings, export, record_solutions
+
+    if not args.recordings and not args.solver:
+        raise ValueError("give recordings (.jsonl files or folders), or --solver public to export solver solutions")
+    settings = ExportSettings(history=args.history, rle=args.rle, filters=tuple(args.filter or ()),
+                              max_ratio=args.max_ratio)  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="arcgames-solver-") as scratch:
+        paths = list(args.recordings)
+        if args.solver:
+            games = _game_ids(args.solver)
+            errors.print(plain(f"recording the solver's solutions of {len(games)} games ...", "dim"))
+            paths += record_solutions(games, args.keep_recordings or Path(scratch))
+        result = export(paths, args.out, settings)
+    if args.json:
+        _print_json(result)
+        return 0
+    console.print(plain(f"wrote {result['examples']} examples from {result['recordings']} recordings to {args.out}"))
+    for path, reason in result["skipped"].items():
+        console.print(plain("skipped ", "yellow") + plain(f"{path}: {reason}"))
+    return 0
+
+
 DB_HELP = "leaderboard database (default: leaderboard.sqlite in the data folder)"
 
 
@@ -897,6 +922,21 @@ def build_parser() -> argparse.ArgumentParser:
                    "played or not")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_baseline_build)
+
+    p = command("export-sft", help="turn verified recordings into chat-format SFT examples (JSONL, a messages column)")
+    p.add_argument("recordings", nargs="*", type=Path, help="recordings (.jsonl files or folders); each must verify")
+    p.add_argument("--out", type=Path, required=True, help="the JSONL file to write (datasets.load_dataset('json'))")
+    p.add_argument("--solver", metavar="GAMES", nargs="?", const="public",
+                   help="also record and export the solver's solutions of these games (alone: the public split; "
+                   "evaluation or all only when named: training on them spoils what they measure)")  # fmt: skip
+    p.add_argument("--keep-recordings", type=Path, metavar="DIR", help="--solver: keep its recordings in this folder")
+    p.add_argument("--filter", action="append", choices=["first-plays", "wins", "efficient"],
+                   help="keep first plays (humans), wins, or plays within --max-ratio x baseline a level")  # fmt: skip
+    p.add_argument("--max-ratio", type=float, default=2.0, help="--filter efficient: most actions per level / baseline")
+    p.add_argument("--history", type=int, default=16, help="recent actions each prompt shows (the LLM agent's, 16)")
+    p.add_argument("--rle", action="store_true", help="run-length encoded frames (the LLM agent's --rle)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_export_sft)
 
     p = command("submit", help="verify, re-score and add a run's recordings to the local leaderboard")
     p.add_argument("run_dir", type=Path, help="folder of recordings, e.g. the --out of `arcgames eval`")

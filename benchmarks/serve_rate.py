@@ -52,6 +52,10 @@ def _serve_arcgames(nagle: bool) -> None:
     """The server side of this script (a child process): `arcgames serve` on one game, URL on stdout."""
     from arcgames.server import ServerConfig, listening_socket, serve
 
+    # uvicorn runs on uvloop when it is installed (the train extra's verifiers pulls it in), and uvloop sets
+    # TCP_NODELAY on every socket, which would hide the Nagle stall this compares against: both servers run on
+    # asyncio's loop, as `arcgames serve` does without uvloop.
+    sys.modules["uvloop"] = None  # type: ignore[assignment]
     out = Path(tempfile.mkdtemp(prefix="arcgames-serve-rate-"))
     sock = listening_socket("127.0.0.1", 0, proto=0 if nagle else socket.IPPROTO_TCP)
     serve(

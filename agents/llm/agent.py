@@ -20,7 +20,7 @@ from arcgames.agent import AgentBudgetExceeded, GameInfo
 from .client import LLMClient, LLMResponse, ToolsUnsupportedError
 from .parse import ReplyError, parse_reply
 from .prices import PRICES_VARIABLE, price_for
-from .prompt import History, describe_outcome, prompt_fingerprint, system_prompt, take_action_tool, user_message
+from .prompt import History, describe_outcome, prompt_fingerprint, take_action_tool, turn_messages
 
 EVENT_LIMIT = 1000  # malformed-reply events kept in stats (a broken model would otherwise grow it per step)
 
@@ -182,8 +182,7 @@ class LLMAgent:
 
     def _messages(self, frame: np.ndarray, info: dict[str, Any]) -> list[dict[str, Any]]:
         mode = "tools" if self.use_tools else "json"
-        user = user_message(frame, info, self.history, rle=self.rle, image=self.image)
-        return [{"role": "system", "content": system_prompt(mode, self.rle)}, user]
+        return turn_messages(frame, info, self.history, mode, rle=self.rle, image=self.image)
 
     def _complete(self, messages: list[dict[str, Any]], available: tuple[ActionId, ...]) -> LLMResponse:
         params: dict[str, Any] = {}

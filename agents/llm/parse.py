@@ -123,6 +123,14 @@ def action_from_args(args: dict[str, Any], available: tuple[ActionId, ...]) -> P
     return ParsedReply(action, note.strip()[:NOTE_LIMIT] if isinstance(note, str) else "")
 
 
+def action_args(action: Action, note: str = "") -> dict[str, Any]:
+    """The reply arguments that :func:`action_from_args` reads back as ``action``: its inverse (SFT targets)."""
+    args: dict[str, Any] = {"action": action.id.name}
+    if action.id == ActionId.ACTION6:
+        args |= {"x": action.x, "y": action.y}
+    return args | ({"note": note} if note else {})
+
+
 def parse_reply(text: str | None, tool_args: str | None, available: tuple[ActionId, ...]) -> ParsedReply:
     """Parse a reply: the tool call's JSON arguments when there is a call, else the text as JSON."""
     if tool_args is not None:

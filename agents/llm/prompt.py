@@ -188,3 +188,13 @@ def user_message(
         return {"role": "user", "content": text}
     picture = {"type": "image_url", "image_url": {"url": frame_png_url(frame)}}
     return {"role": "user", "content": [{"type": "text", "text": text}, picture]}
+
+
+def turn_messages(
+    frame: np.ndarray, info: dict[str, Any], history: History, mode: Mode, *, rle: bool = False, image: bool = False
+) -> list[Message]:
+    """One turn's conversation: the system prompt, then the user message (what the agent sends, what SFT data holds)."""
+    return [
+        {"role": "system", "content": system_prompt(mode, rle)},
+        user_message(frame, info, history, rle=rle, image=image),
+    ]
