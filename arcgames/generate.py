@@ -14,9 +14,10 @@ portal) goes into a room before it; the avatar starts in the first room. So a le
 solvable by construction where the pieces do not interfere; hazards, distractors and
 clutter can make them interfere, which is why the breadth-first solver verifies every
 level, always, and the generator resamples what fails. Each level must also need more
-solver actions than the one before, and survive blind play (random, one action repeated,
-the explorer, each at 5x the solver count); each game must pass the same checks as a
-hand-made game (:func:`arcgames.checks.check_game`). Every rejection is counted.
+solver actions than the one before, and survive the exploit audit (:mod:`arcgames.audit`:
+random play, a repeated action, a frame-change search, the explorer, at 5x the solver
+count); each game must pass the same checks as a hand-made game
+(:func:`arcgames.checks.check_game`). Every rejection is counted.
 
 Everything here uses the public authoring API only: level maps over the default
 legend, primitives referenced by name from :mod:`arcgames.primitives` as game files
@@ -41,7 +42,7 @@ from pydantic import BaseModel
 
 import arcgames.primitives as primitives
 from arcgames.actions import ActionId
-from arcgames.agent import GameInfo, agent_view, opaque_run_id
+from arcgames.audit import GOAL_FACTOR, audit_level
 from arcgames.baselines import SOLVER_COUNTS_FILE
 from arcgames.game import Card, Game, GameDefinitionError
 from arcgames.palette import NUM_COLOURS
@@ -49,7 +50,7 @@ from arcgames.registry import list_games, provisional
 from arcgames.solver import SolverLimitError, solve
 
 MIN_LEVELS = 7
-AUDIT_FACTOR = 5  # blind play gets this many times the solver count
+AUDIT_PLAYS = 12  # plays of each blind strategy (arcgames.audit) per candidate level; one win rejects it
 REPORT_FILE = "generated.json"
 ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 MAX_LEVEL_TRIES = 60  # candidate maps per level before the game is given up and resampled
@@ -168,8 +169,8 @@ PRESETS = {
     for p in (
         # tiny: the tests' preset (seconds per game); the four after it rise in difficulty, as XLand-MiniGrid's do.
         Preset("tiny", goals=("reach", "gems"), locks=("door",), lock_kinds=(0, 1), hazards=("lava",), max_hazards=1,
-               depth=(0, 1), distractors=(0, 1), height=(6, 8), width=(7, 10), min_solution=(7, 14), clutter=0.3,
-               max_states=5_000),
+               depth=(0, 1), distractors=(0, 1), height=(7, 9), width=(8, 11), min_solution=(9, 16), clutter=0.3,
+               max_states=8_000),
         Preset("trivial", goals=("reach", "gems", "cover"), locks=(), lock_kinds=(0, 0), hazards=(), max_hazards=0,
                depth=(0, 0), distractors=(0, 2), height=(6, 10), width=(7, 13), min_solution=(5, 12), clutter=0.3,
                max_states=20_000),
@@ -468,7 +469,7 @@ class Rejections(BaseModel):
     unsolvable: int = 0  # no winning sequence (or the map is malformed, e.g. a walled-off goal)
     solver_limit: int = 0  # over the preset's solver budget
     too_easy: int = 0  # fewer solver actions than the level's minimum or than the level before
-    blind_play: int = 0  # beaten by random play, a repeated action or the explorer at 5x the solver count
+    blind_play: int = 0  # beaten by a strategy of the exploit audit (arcgames.audit) at 5x the solver count
     games_sampled: int = 0
     duplicate_games: int = 0  # the same rule set and look as a game already in the pack
     games_given_up: int = 0  # a level found no acceptable map in MAX_LEVEL_TRIES tries
@@ -508,66 +509,6 @@ class PackReport(BaseModel):
     rejections: Rejections
 
 
-# --- blind play -------------------------------------------------------------------------
-
-
-def blind_plays(game_id: str, level: int, budget: int, seeds: Sequence[int],
-                first_win: bool = False) -> dict[str, list[bool]]:  # fmt: skip
-    """Which plays of each blind strategy beat ``level`` (0-based) within ``budget`` actions.
-
-    Each simple action repeated, the explorer and random play (one play per seed), all through
-    the agent API only, as an agent would play. ``first_win`` stops at the first winning play
-    (the generator rejects the level then); cheapest strategies first, where most levels fall.
-    """
-    from arcgames.agents.explorer import ExplorerAgent
-    from arcgames.agents.random import RandomAgent
-
-    plays: list[tuple[str, object]] = [("repeat", _Repeat(action)) for action in _simple_actions(game_id)]
-    plays += [("explorer", ExplorerAgent(seed)) for seed in seeds]
-    plays += [("random", RandomAgent(seed)) for seed in seeds]
-    won: dict[str, list[bool]] = {}
-    for name, agent in plays:
-        won.setdefault(name, []).append(_beats(game_id, level, agent, budget))
-        if first_win and won[name][-1]:
-            break
-    return won
-
-
-def _simple_actions(game_id: str) -> list[ActionId]:
-    from arcgames.registry import get_game
-
-    return [a for a in get_game(game_id).actions if a not in (ActionId.ACTION6, ActionId.ACTION7)]
-
-
-class _Repeat:
-    """The same action over and over (RESET after GAME_OVER)."""
-
-    def __init__(self, action: ActionId) -> None:
-        self.action = action
-
-    def reset(self, game: GameInfo) -> None:
-        pass
-
-    def act(self, frame: np.ndarray, info: dict) -> object:
-        from arcgames.actions import Action
-
-        return Action.RESET if info["state"] == "GAME_OVER" else Action(self.action)
-
-
-def _beats(game_id: str, level: int, agent: object, budget: int) -> bool:
-    from arcgames.env import make
-
-    env = make(game_id)
-    frame, info = env.reset(options={"level": level})
-    run_id = opaque_run_id()
-    agent.reset(GameInfo(game_id=run_id, num_levels=info["num_levels"], available_actions=info["available_actions"]))
-    for _ in range(budget):
-        frame, reward, _, _, info = env.step(agent.act(frame, agent_view(info, run_id)))
-        if reward:
-            return True
-    return False
-
-
 # --- the generator ------------------------------------------------------------------------
 
 
@@ -578,7 +519,6 @@ class Generator:
     preset: Preset
     seed: int
     split: str = "evaluation"
-    audit_seeds: tuple[int, ...] = tuple(range(12))  # the plays of each blind strategy that reject a level
     rejections: Rejections = field(default_factory=Rejections)
     taken_ids: set[str] = field(default_factory=lambda: set(list_games()))
     signatures: set[tuple] = field(default_factory=set)
@@ -665,10 +605,10 @@ class Generator:
             counts.too_easy += 1
             return None
         with provisional(probe):
-            plays = blind_plays(game_id, 0, AUDIT_FACTOR * solution.length, self.audit_seeds, first_win=True)
-            if any(any(won) for won in plays.values()):
-                counts.blind_play += 1
-                return None
+            audit = audit_level(game_id, 0, solution.length, plays=AUDIT_PLAYS, factors=(GOAL_FACTOR,))
+        if any(result.wins(GOAL_FACTOR) for result in audit.strategies.values()):
+            counts.blind_play += 1
+            return None
         return text, solution
 
 

@@ -4,7 +4,8 @@
     python benchmarks/generate_rate.py --presets small medium --games 8 --json > generate.json
 
 For each preset it generates a pack (timed), then audits every level again with seeds the
-generator did not use for rejecting (each strategy's mean share of winning plays at 5x).
+generator did not use for rejecting (arcgames.audit: each strategy's mean share of winning plays
+at 5x, 10 plays per strategy and level, seed 100).
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-from arcgames.generate import AUDIT_FACTOR, PRESETS, blind_plays, generate_pack
+from arcgames.audit import GOAL_FACTOR, audit_suite
+from arcgames.generate import PRESETS, generate_pack
 from arcgames.registry import PACKS_ENV, reload_games, use_pack
-
-FRESH_SEEDS = tuple(range(100, 110))
 
 
 def measure(preset: str, games: int, seed: int, folder: Path) -> dict:
@@ -32,12 +30,7 @@ def measure(preset: str, games: int, seed: int, folder: Path) -> dict:
     os.environ.pop(PACKS_ENV, None)
     reload_games()
     use_pack(folder / preset)
-    shares: dict[str, list[float]] = {}
-    for game in report.games:
-        for level in game.levels:
-            plays = blind_plays(game.game_id, level.level - 1, AUDIT_FACTOR * level.solver_actions, FRESH_SEEDS)
-            for name, won in plays.items():
-                shares.setdefault(name, []).append(sum(won) / len(won))
+    audit = audit_suite([g.game_id for g in report.games], plays=10, seed=100, factors=(GOAL_FACTOR,))
     counts = [[lv.solver_actions for lv in g.levels] for g in report.games]
     return {
         "preset": preset, "games": games, "seconds": round(seconds, 2), "games_per_second": round(games / seconds, 4),
@@ -47,7 +40,8 @@ def measure(preset: str, games: int, seed: int, folder: Path) -> dict:
         "median_solver_counts": [statistics.median(c) for c in zip(*counts, strict=True)],
         "min_solver_counts": [min(c) for c in zip(*counts, strict=True)],
         "max_solver_counts": [max(c) for c in zip(*counts, strict=True)],
-        "blind_play_fresh_seeds": {name: round(float(np.mean(s)), 4) for name, s in shares.items()},
+        "blind_play_fresh_seeds": {n: round(audit.mean_share(n, GOAL_FACTOR), 4) for n in audit.strategies},
+        "levels_falling_to_two": len(audit.fall_to_several(GOAL_FACTOR)),
     }  # fmt: skip
 
 
@@ -64,16 +58,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=1))
         return 0
     print("| preset | games/s | level maps sampled | rejected | games sampled | solver counts per level "
-          "(median; min-max) | blind play at 5x, fresh seeds (random / explorer / repeat) |")  # fmt: skip
+          "(median; min-max) | audit at 5x, fresh seeds (uniform / repeat / frame-change / explorer) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         levels = " ".join(f"{m:g}" for m in r["median_solver_counts"])
         spans = f"{r['min_solver_counts'][0]}-{r['max_solver_counts'][0]} … " \
                 f"{r['min_solver_counts'][-1]}-{r['max_solver_counts'][-1]}"  # fmt: skip
         blind = r["blind_play_fresh_seeds"]
-        print(f"| {r['preset']} | {r['games_per_second']:.3f} ({r['games']} in {r['seconds']:.0f} s) | "
-              f"{r['levels_sampled']} | {r['level_rejection_rate']:.0%} | {r['games_sampled']} | {levels} ({spans}) | "
-              f"{blind['random']:.1%} / {blind['explorer']:.1%} / {blind['repeat']:.1%} |")  # fmt: skip
+        print(
+            f"| {r['preset']} | {r['games_per_second']:.3f} ({r['games']} in {r['seconds']:.0f} s) | "
+            f"{r['levels_sampled']} | {r['level_rejection_rate']:.0%} | {r['games_sampled']} | {levels} ({spans}) | "
+            + " / ".join(f"{blind[k]:.1%}" for k in ("uniform", "repeat", "frame-change", "explorer"))
+            + " |"
+        )
     return 0
 
 
