@@ -172,7 +172,7 @@ PRESETS = {
                depth=(0, 1), distractors=(0, 1), height=(7, 9), width=(8, 11), min_solution=(9, 16), clutter=0.3,
                max_states=8_000),
         Preset("trivial", goals=("reach", "gems", "cover"), locks=(), lock_kinds=(0, 0), hazards=(), max_hazards=0,
-               depth=(0, 0), distractors=(0, 2), height=(6, 10), width=(7, 13), min_solution=(5, 12), clutter=0.3,
+               depth=(0, 0), distractors=(0, 2), height=(7, 10), width=(8, 13), min_solution=(8, 14), clutter=0.3,
                max_states=20_000),
         Preset("small", goals=("reach", "gems", "cover"), locks=("door", "gate", "block"), lock_kinds=(1, 1),
                hazards=("lava",), max_hazards=1, depth=(1, 2), distractors=(0, 3), height=(6, 9), width=(8, 13),

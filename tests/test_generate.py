@@ -235,8 +235,11 @@ def test_each_preset_makes_solvable_games_of_rising_difficulty(preset: str, tmp_
         registry.reload_games()
         (game_id,) = use_pack(tmp_path / preset)
         assert check_game(game_id).ok
-        goals = audit_of([game_id]).goals  # each strategy under 5% of levels at 5x, no level falls to two
-        assert all(goal.passed for goal in goals), [g for g in goals if not g.passed]
+        # Issue 16's target: each strategy beats under 5% of levels at 5x. (Issue 15's second goal for the
+        # hand-made suite, no level falling to two strategies, is measured in the README, not held here.)
+        audit = audit_of([game_id])
+        beaten = {name: audit.mean_share(name, GOAL_FACTOR) for name in audit.strategies}
+        assert all(share < 0.05 for share in beaten.values()), beaten
     finally:
         _restore_registry(saved)
 
