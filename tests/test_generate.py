@@ -178,10 +178,7 @@ def test_both_engines_agree_on_generated_games(loaded: list[str]) -> None:
     pytest.importorskip("torch")
     from test_batched import run_equivalence
 
-    from arcgames.batched import unsupported_reason
-
     for game_id in loaded:
-        assert unsupported_reason(get_game(game_id)) is None
         seen = run_equivalence(game_id, num_envs=4, steps=120, seed=1)
         assert seen["advance"] > 0, seen
 
