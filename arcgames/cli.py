@@ -640,6 +640,62 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return main_bench(games, args.seconds, args.json)
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from arcgames.generate import PRESETS, count_distinct, generate_pack
+
+    games = 8 if args.games is None else args.games
+    if games < 1:
+        raise ValueError(f"--games must be at least 1, got {games}")
+    if args.count:
+        start, _, stop = args.count.partition(":")
+        if not (start.isdigit() and stop.isdigit() and int(start) < int(stop)):
+            raise ValueError(f"--count takes a seed range START:STOP (STOP excluded), e.g. 0:1000, got {args.count!r}")
+        counts = [count_distinct(name, range(int(start), int(stop)), games) for name in PRESETS]
+        if args.json:
+            _print_json([c.model_dump() for c in counts])
+            return 0
+        table = Table(title=f"distinct games per preset: seeds {args.count}, {games} games per seed")
+        for column in ("preset", "rule sets", "possible games", "drawn", "distinct rule sets", "distinct games"):
+            table.add_column(column, justify="right")
+        for c in counts:
+            table.add_row(c.preset, str(c.rule_sets), f"{c.possible_games:.2e}", str(c.drawn),
+                          str(c.distinct_rule_sets), str(c.distinct_games))  # fmt: skip
+        console.print(table)
+        return 0
+    if args.seed is None or args.out is None:
+        raise ValueError("give --seed and --out (or --count START:STOP to count the distinct games of each preset)")
+    start = time.perf_counter()
+    with Progress(TextColumn("[bold]generating"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeRemainingColumn(), console=errors, transient=True, disable=args.json) as progress:  # fmt: skip
+        task = progress.add_task("", total=games)
+        report = generate_pack(args.seed, games, args.out, args.preset, args.split,
+                               on_game=lambda g: progress.update(task, advance=1, description=g.game_id))  # fmt: skip
+    seconds = time.perf_counter() - start
+    rejections = report.rejections
+    summary = {"out": str(args.out), "seconds": round(seconds, 2), "games_per_second": round(games / seconds, 4),
+               "level_rejection_rate": round(rejections.level_rejection_rate, 4)}  # fmt: skip
+    if args.json:
+        _print_json(report.model_dump(mode="json") | summary)
+        return 0
+    table = Table(title=f"{games} games, preset {args.preset}: solver counts per level (solver, not human data)")
+    for column in ("game", "rules", "win", "lose", "solver counts", "states explored (last level)"):
+        table.add_column(column)
+    for g in report.games:
+        counts = " ".join(str(lv.solver_actions) for lv in g.levels)
+        table.add_row(g.game_id, ", ".join(g.rules), ", ".join(g.win), ", ".join(g.lose) or "-", counts,
+                      f"{g.levels[-1].states_explored:,}")  # fmt: skip
+    console.print(table)
+    reasons = {k: v for k, v in rejections.model_dump().items() if v and k not in ("levels_sampled", "games_sampled")}
+    console.print(Text(
+        f"{games} games in {seconds:.1f} s ({games / seconds:.2f} games/s); {rejections.levels_sampled} level maps "
+        f"sampled, {rejections.level_rejection_rate:.0%} rejected; {rejections.games_sampled} games sampled. "
+        "Resampled: " + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in reasons.items()) or "none")
+    ))  # fmt: skip
+    console.print(Text(f"wrote {args.out} (game files, solver_counts.json, generated.json); serve it privately with "
+                       f"`arcgames serve --competition --pack {args.out}` (docs/generate.md)"))  # fmt: skip
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The README's first command: play, record, verify, score and rank two baseline agents."""
     from datetime import datetime
@@ -1035,6 +1091,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.add_argument("--out", type=Path, help="folder for recordings and the leaderboard (default: a new one)")
     p.set_defaults(func=cmd_demo)
+
+    p = command("generate", help="write a pack of new games composed from the primitives, every level proven solvable")
+    p.add_argument("--seed", type=int, help="the seed: the same seed writes the same pack, byte for byte")
+    p.add_argument("--games", type=int, help="how many games (default 8)")
+    p.add_argument("--out", type=Path, help="the pack folder to create (must not exist or be empty)")
+    p.add_argument("--preset", choices=["tiny", "trivial", "small", "medium", "high"], default="small",
+                   help="difficulty: rule depth, distractors, board size, solution length (default small; tiny is "
+                   "the tests' preset)")  # fmt: skip
+    p.add_argument("--split", choices=["public", "evaluation"], default="evaluation",
+                   help="the games' split (default evaluation: a private pack)")  # fmt: skip
+    p.add_argument("--count", metavar="START:STOP",
+                   help="instead: count the distinct games each preset draws over this seed range")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(func=cmd_generate)
 
     p = command("check", help="check games: check_env, determinism and solvability (use with --pack)")
     p.add_argument(

@@ -15,6 +15,8 @@ import importlib.util
 import os
 import pkgutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +24,8 @@ from types import ModuleType
 from arcgames.game import SPLITS, Game, GameDefinitionError
 
 PACKS_ENV = "ARCGAMES_PACKS"
+# Games not written to any file yet, visible to get_game and make() inside provisional() only.
+_PROVISIONAL: dict[str, Game] = {}
 
 
 class UnknownGameError(LookupError):
@@ -112,8 +116,35 @@ def list_games(split: str | None = None) -> list[str]:
     return sorted(gid for gid, (game, _) in _games().items() if split is None or game.split == split)
 
 
+@contextmanager
+def provisional(game: Game) -> Iterator[str]:
+    """Make a game that no file defines yet reachable by id (get_game, make) inside the block.
+
+    Why: the generator checks each candidate game with the same env checks and blind
+    plays as a written game, before deciding to write it. The game stays out of
+    ``list_games`` and is gone after the block.
+    """
+    import gymnasium as gym
+
+    if game.id in _games() or game.id in _PROVISIONAL:
+        raise GameDefinitionError(f"game id {game.id!r} is already in use; give the candidate another id")
+    env_id = f"arcgames/{game.id}"
+    known = env_id in gym.registry  # left by a pack unloaded since: the same entry point and id, kept as it is
+    _PROVISIONAL[game.id] = game
+    if not known:
+        gym.register(id=env_id, entry_point="arcgames.env:ArcGameEnv", kwargs={"game_id": game.id})
+    try:
+        yield game.id
+    finally:
+        del _PROVISIONAL[game.id]
+        if not known:
+            gym.registry.pop(env_id, None)
+
+
 def get_game(game_id: str) -> Game:
     """The game with this id; the error for an unknown id lists the known ones."""
+    if isinstance(game_id, str) and game_id in _PROVISIONAL:
+        return _PROVISIONAL[game_id]
     games = _games()
     try:
         return games[game_id][0]
