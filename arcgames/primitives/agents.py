@@ -22,10 +22,9 @@ from arcgames.primitives.base import (
     any_on,
     condition,
     every_on,
-    k_cell,
     k_free,
-    k_front_first,
     k_inside,
+    k_move_every,
     k_sign,
     k_unmark,
     rule,
@@ -174,17 +173,8 @@ def flee(grid, vars, act, flags):
 def mirror_move(grid, vars, act, flags):
     """ACTION1-4 move every twin one cell like the avatar but with left and right swapped; blocked on its own."""
     dy, dx = act[ACT_DY], -act[ACT_DX]
-    if dy == 0 and dx == 0:
-        return
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
-    for i in range(scan[0]):
-        for j in range(scan[1]):
-            y, x = k_cell(scan, i, j)
-            if objects[y, x] == TWIN and k_free(terrain, objects, flags, y + dy, x + dx):
-                objects[y + dy, x + dx] = TWIN
-                objects[y, x] = 0
+    if dy != 0 or dx != 0:
+        k_move_every(grid[0], grid[1], flags, TWIN, dy, dx)
 
 
 @rule

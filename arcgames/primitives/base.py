@@ -105,6 +105,19 @@ def k_cell(scan, i, j):
     return (j, outer) if scan[2] else (outer, j)
 
 
+@helper_kernel
+def k_move_every(terrain, objects, flags, kind, dy, dx):
+    """Move every object of ``kind`` one cell by (dy, dx), front-most first; a blocked one stays."""
+    h, w = terrain.shape
+    scan = k_front_first(h, w, dy, dx)
+    for i in range(scan[0]):
+        for j in range(scan[1]):
+            y, x = k_cell(scan, i, j)
+            if objects[y, x] == kind and k_free(terrain, objects, flags, y + dy, x + dx):
+                objects[y + dy, x + dx] = kind
+                objects[y, x] = 0
+
+
 @kernel
 def k_unmark(objects, kind):
     """Turn every object marked ``MOVED`` (it moved this step) back into ``kind``."""

@@ -34,6 +34,7 @@ from arcgames.primitives.base import (
     k_free,
     k_front_first,
     k_inside,
+    k_move_every,
     k_sign,
     k_unmark,
     next_to,
@@ -54,17 +55,8 @@ CROSS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # a cell and its four neighb
 def move_avatar(grid, vars, act, flags):
     """ACTION1-4 move every avatar one cell; solid terrain and other objects block it."""
     dy, dx = act[ACT_DY], act[ACT_DX]
-    if dy == 0 and dx == 0:
-        return
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
-    for i in range(scan[0]):
-        for j in range(scan[1]):
-            y, x = k_cell(scan, i, j)
-            if objects[y, x] == AVATAR and k_free(terrain, objects, flags, y + dy, x + dx):
-                objects[y + dy, x + dx] = AVATAR
-                objects[y, x] = 0
+    if dy != 0 or dx != 0:
+        k_move_every(grid[0], grid[1], flags, AVATAR, dy, dx)
 
 
 @rule
