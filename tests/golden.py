@@ -1,12 +1,11 @@
 """Golden plays: every game's solver solutions and a seeded random play, with the CRC-32 of every frame.
 
-``tests/data/golden_plays.json`` was captured with the engine *before* the primitives
-were rewritten as compiled kernels (issue 14), so ``tests/test_golden.py`` proves that
-every engine still gives byte-identical frames and the same counters for the same
-actions. Regenerate it only for a deliberate change of game behaviour, never to make a
-failing equivalence test pass:
+``tests/data/golden/<game id>.json`` (one file per game, so that changing one game's levels touches
+one file) holds what the engine drew for them, so ``tests/test_golden.py`` proves that every engine
+still gives byte-identical frames and the same counters for the same actions. Regenerate a game's file
+only for a deliberate change of its behaviour or looks, never to make a failing equivalence test pass:
 
-    python tests/golden.py > tests/data/golden_plays.json
+    python tests/golden.py GAME_ID [GAME_ID ...]     # or no ids: every game
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from arcgames.registry import get_game, list_games
 from arcgames.solver import solve
 
 RANDOM_STEPS = 80  # per level, starting there
-GOLDEN_PATH = "tests/data/golden_plays.json"
+GOLDEN_DIR = Path(__file__).parent / "data" / "golden"
 
 
 def encode(action: Action) -> list[int]:
@@ -86,5 +86,6 @@ def capture(game_id: str) -> dict:
 
 
 if __name__ == "__main__":
-    json.dump({game_id: capture(game_id) for game_id in list_games()}, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
+    for game_id in sys.argv[1:] or list_games():
+        (GOLDEN_DIR / f"{game_id}.json").write_text(json.dumps(capture(game_id), separators=(",", ":")) + "\n")
+        print(f"wrote {GOLDEN_DIR / game_id}.json", file=sys.stderr)

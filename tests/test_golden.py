@@ -1,22 +1,21 @@
-"""Every game's solver solutions and seeded random plays replay to the frames captured before issue 14.
+"""Every game's solver solutions and seeded random plays replay to their captured frames.
 
-The fixture (tests/data/golden_plays.json, see tests/golden.py) holds the CRC-32 of
-every frame as the engine drew it before the primitives became compiled kernels.
+The fixture (tests/data/golden/<game id>.json, see tests/golden.py) holds the CRC-32 of
+every frame as the engine drew it when the game's levels or looks last changed on purpose.
 Recordings hash frames with CRC-32, so equal CRCs here mean old recordings still verify.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from golden import decode, play
+from golden import GOLDEN_DIR, decode, play
 
 from arcgames.engine import Engine
 from arcgames.registry import get_game, list_games
 
-GOLDEN = json.loads((Path(__file__).parent / "data" / "golden_plays.json").read_text())
+GOLDEN = {path.stem: json.loads(path.read_text()) for path in sorted(GOLDEN_DIR.glob("*.json"))}
 
 
 def test_the_fixture_covers_every_game_and_level() -> None:
