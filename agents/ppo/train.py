@@ -35,6 +35,8 @@ from torch import Tensor, nn, optim
 from arcgames.agents.ppo.model import CLICK, ENCODING_VERSION, NUM_TYPES, Policy, type_mask_for
 from arcgames.batched import GAME_OVER, BatchedEngine
 from arcgames.evaluate import resolve_games
+from arcgames.fresh import GameStream
+from arcgames.game import Game
 from arcgames.registry import get_game
 
 RUNS_FOLDER = Path("ppo-runs")  # relative: in the folder training is started from, never inside the package
@@ -44,6 +46,11 @@ RUNS_FOLDER = Path("ppo-runs")  # relative: in the folder training is started fr
 class Args:
     games: str = "public"
     """training games: a split name or comma-separated ids (games the batched engine cannot run are skipped)"""
+    fresh: str = ""
+    """train on freshly generated games instead of --games: a generator preset (tiny, trivial, small, medium,
+    high); after every update the oldest training game is replaced by the stream's next game (arcgames.fresh)"""
+    fresh_games: int = 8
+    """with --fresh: how many generated games are trained on at once"""
     start_levels: str = "all"
     """where episodes start: "all" (uniform over each game's levels) or comma-separated level numbers, 1 = first"""
     total_steps: int = 20_000_000
@@ -127,21 +134,36 @@ def _field_docs() -> dict[str, str]:
 class Envs:
     """The training envs: one batched engine per game, viewed as one batch."""
 
-    def __init__(self, args: Args, device: torch.device) -> None:
-        games = list(resolve_games(args.games))
-        per_game = max(1, args.num_envs // len(games))
-        # The engines step on the CPU (their state is shared with torch, no copies); a GPU run moves the
-        # frames, actions and outcomes across once a step.
-        self.engines = [BatchedEngine(get_game(g), per_game, seed=args.seed + i) for i, g in enumerate(games)]
-        self.game_ids = games
-        self.num_envs = per_game * len(games)
+    def __init__(self, args: Args, device: torch.device, games: list[Game]) -> None:
+        self.per_game = max(1, args.num_envs // len(games))
+        self.num_envs = self.per_game * len(games)
         self.device = device
         self.episode_actions = args.episode_actions
-        self.type_mask = torch.cat([type_mask_for(e.game.actions, device).expand(per_game, -1) for e in self.engines])
-        self.start_levels = [self._levels(args.start_levels, e.num_levels) for e in self.engines]
+        self.start_spec, self.seed = args.start_levels, args.seed
         self.generator = torch.Generator(device=device).manual_seed(args.seed)
-        for engine, levels in zip(self.engines, self.start_levels, strict=True):
-            engine.reset(level=self._sample(levels, engine.num_envs).cpu())
+        # The engines step on the CPU (their state is shared with torch, no copies); a GPU run moves the
+        # frames, actions and outcomes across once a step.
+        self.engines: list[BatchedEngine] = []
+        self.start_levels: list[Tensor] = []
+        self.game_ids: list[str] = []
+        for game in games:
+            self._add(game)
+
+    def _add(self, game: Game, slot: int | None = None) -> None:
+        """Put ``game`` in ``slot`` (replacing the game there) or after the others, with fresh episodes."""
+        slot = len(self.engines) if slot is None else slot
+        engine = BatchedEngine(game, self.per_game, seed=self.seed + len(self.game_ids))
+        levels = self._levels(self.start_spec, engine.num_levels)
+        engine.reset(level=self._sample(levels, engine.num_envs).cpu())
+        for table, item in ((self.engines, engine), (self.start_levels, levels)):
+            table[slot : slot + 1] = [item]
+        self.game_ids.append(game.id)  # every game trained on, in order
+        self.type_mask = torch.cat([type_mask_for(e.game.actions, self.device).expand(self.per_game, -1)
+                                    for e in self.engines])  # fmt: skip
+
+    def replace(self, slot: int, game: Game) -> None:
+        """Train on ``game`` instead of the game in ``slot``; its envs start new episodes."""
+        self._add(game, slot)
 
     @staticmethod
     def _levels(spec: str, num_levels: int) -> Tensor:
@@ -167,7 +189,7 @@ class Envs:
         for engine, levels, k, xs, ys in zip(
             self.engines,
             self.start_levels,
-            *(t.cpu().split(self.engines[0].num_envs) for t in (kind, x, y)),
+            *(t.cpu().split(self.per_game) for t in (kind, x, y)),
             strict=True,
         ):
             completed = engine.step(k, xs, ys)
@@ -226,7 +248,23 @@ def train(args: Args) -> dict:
     args.out = out = args.out or RUNS_FOLDER / datetime.now().strftime("%Y%m%d-%H%M%S")
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-    envs = Envs(args, device)
+    if args.fresh and args.fresh_games < 1:
+        raise ValueError(f"--fresh-games must be at least 1, got {args.fresh_games}")
+    stream = GameStream(args.fresh, args.seed) if args.fresh else None
+    try:
+        return _train(args, device, out, stream)
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def _train(args: Args, device: torch.device, out: Path, stream: GameStream | None) -> dict:
+    if stream is None:
+        games = [get_game(g) for g in resolve_games(args.games)]
+    else:
+        print(f"drawing {args.fresh_games} fresh {args.fresh} games ...", flush=True)
+        games = [next(stream) for _ in range(args.fresh_games)]
+    envs = Envs(args, device, games)
     batch_size = envs.num_envs * args.num_steps
     if args.total_steps < batch_size:
         print(f"note: --total-steps {args.total_steps:,} is less than one update ({envs.num_envs} envs x "
@@ -314,6 +352,9 @@ def train(args: Args) -> dict:
         if update % args.log_every == 0 or update == updates:
             print(f"update {update}/{updates}  steps {row['env_steps']:,}  SPS {row['sps']:,}  "
                   f"levels/episode {row['levels_per_episode']:.3f}  (random {random_bar:.3f})")  # fmt: skip
+        if stream is not None and update < updates:
+            # The rollout's returns are computed, so its envs can change game: the next rollout starts new episodes.
+            envs.replace((update - 1) % len(envs.engines), next(stream))
 
     summary = {
         "games": envs.game_ids, "encoding_version": ENCODING_VERSION, "hardware": hardware(device),
