@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from arcgames.game import Game
 
@@ -80,7 +81,14 @@ class GameStream:
 
     def __next__(self) -> Game:
         """The next game (waits while the worker is still drawing it)."""
-        drawn = self._pending.popleft().result()
+        try:
+            drawn = self._pending.popleft().result()
+        except BrokenProcessPool as err:
+            raise RuntimeError(
+                f"the worker drawing games died ({err}); it starts as multiprocessing's fork server or spawn "
+                "does, so the main module must be importable: run a script file whose code is under "
+                '`if __name__ == "__main__":`, not code piped to python'
+            ) from None
         self._queue_one()
         self.next_index += 1
         return materialise(drawn)

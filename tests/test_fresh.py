@@ -60,3 +60,17 @@ def test_bad_fresh_settings(tmp_path: Path) -> None:
         train(parse_args(["--fresh", "tiny", "--fresh-games", "0", "--out", str(tmp_path)]))
     with pytest.raises(ValueError, match="unknown preset 'nope'"):
         train(parse_args(["--fresh", "nope", "--out", str(tmp_path)]))
+
+
+def test_a_dead_worker_is_a_clear_error() -> None:
+    import os
+    import signal
+
+    stream = GameStream("tiny", 3, prefetch=1)
+    try:
+        for pid in list(stream._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="the worker drawing games died"):
+            next(stream)
+    finally:
+        stream.close()
