@@ -11,14 +11,19 @@ from arcgames.primitives import collect_items, move_avatar, reach_goal, touch_la
 
 LEVELS = [
     """
-#######
-#@k.DG#
-#######
+#########
+#@..#..k#
+#.#...#.#
+#.#.#.#.#
+#.......#
+####D####
+####G####
+#########
 """,
     """
 #########
 #@..L..k#
-#.#.L.#.#
+#L#.L.#.#
 #.#...#.#
 #.#####.#
 #..LLL#D#
@@ -28,17 +33,32 @@ LEVELS = [
     """
 ##########
 #@..#...k#
-#.k.D.LL.#
+#Lk.D.LL.#
 #...#....#
 ######LL.#
 #G.....D.#
 ##########
 """,
     """
+#############
+#@..L...#..k#
+#.#.L.#.#.#.#
+#.#...#...#.#
+#.#####L###.#
+#k..L...L...#
+###.#####.###
+#...#...#...#
+#.LL#.k.#LL.#
+#...D...D...#
+######D######
+######G######
+#############
+""",
+    """
 #########
 #k..#.k.#
 #.@.D.L.#
-#...#.k.#
+#L..#.k.#
 ##D######
 #.......#
 #LLLLLL.#
@@ -57,6 +77,23 @@ LEVELS = [
 #..L...L.###
 #L...L...DG#
 ############
+""",
+    """
+###############
+#@....#....L..#
+#.###.D.##...k#
+#.#k#.#..#.L..#
+#.#.#.####.##D#
+#...#......#..#
+###D###LL#.#.k#
+#...#......#..#
+#.L.#.###.L####
+#.L...#k#.....#
+#.LLL.#.#####D#
+#.....#..D....#
+###########D###
+#G..........L.#
+###############
 """,
 ]
 
@@ -83,11 +120,13 @@ GAME = Game(
             "geometry.connectivity",
         ),
         levels=(
-            "key, door, goal in a line",
+            "the goal sits behind a door: walk the small maze to the key first",
             "the key is off the path and lava appears",
             "a key lies behind a door: open doors in the right order",
+            "a door stands before the goal's door: the second key waits between them, past lava",
             "more doors than free keys: spending the first key on the nearer door strands you",
             "a chain of key rooms through lava; the door nearest the start is the trap",
+            "everything at once: decoy doors, keys behind doors, lava lanes and a long way round",
         ),
     ),
 )
