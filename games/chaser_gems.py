@@ -12,11 +12,13 @@ from arcgames.primitives import all_gems_collected, caught, chase, collect_items
 
 LEVELS = [
     """
-#######
-#@..o.#
-#.....#
-#....C#
-#######
+##########
+#o..#...o#
+#.#.#.#..#
+#.......@#
+#.##.###.#
+#C.......#
+##########
 """,
     """
 #########
@@ -59,6 +61,32 @@ LEVELS = [
 #o...@...o#
 ###########
 """,
+    """
+###########
+#o#..o..#o#
+#.#.###.#.#
+#.........#
+#.##.#.##.#
+#...#C#...#
+#.........#
+#@...o...C#
+###########
+""",
+    """
+###############
+#o#....o....#o#
+#.#.#######.#.#
+#.............#
+#.##.#.#.#.##.#
+#o#..#...#..#o#
+#.#.##.#.##.#.#
+#......C......#
+#.##.#####.##.#
+#...#.....#...#
+#.#...#o#...#.#
+#@..#.....#..C#
+###############
+""",
 ]
 
 GAME = Game(
@@ -77,11 +105,13 @@ GAME = Game(
         ),
         priors=("agentness.avatar", "agentness.chase", "agentness.flee", "objectness.contact", "geometry.connectivity"),
         levels=(
-            "one gem, the chaser far away",
+            "two gems at the ends of a small maze, the chaser in the far corner: grab one, loop to the other",
             "run a loop around pillars with the chaser trailing",
             "gems in dead-end pockets; the chaser parks itself in a cup",
             "more pockets than cups: lure it from one trap into another",
             "it starts in the middle: bait it into a trap on one side, then the other",
+            "a second chaser waits in the central cup: two pursuers to shake off at once",
+            "a wide board with two chasers and six gems: park each in its own cup, then clear the pockets",
         ),
     ),
 )
