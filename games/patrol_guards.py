@@ -2,7 +2,8 @@
 
 Reach the goal past guards that walk straight and turn back at obstacles; standing next
 to a guard loses. Guards in fog are hidden (drawn as fog) but keep walking; fog next to
-the avatar lifts for good. A chaser joins in the last level.
+the avatar lifts for good. A chaser joins in the fifth level; a guard that walks into the avatar
+turns back instead (a guard met head-on can be pushed back).
 The card below (never shown to agents) lists the priors and what each level tests.
 """
 
@@ -13,28 +14,13 @@ from arcgames.primitives.agents import caught_by_patrol, patrol, reveal_fog
 
 LEVELS = [
     """
-######
-#@..G#
-#....#
-#.>..#
-######
-""",
-    """
-#######
-#..v..#
-#@...G#
-#.....#
-#######
-""",
-    """
-#########
-#@..v...#
-#.......#
-#.##.##.#
-#>......#
-#.......#
-#......G#
-#########
+###########
+#..@#.....#
+#.....###.#
+#...^...#.#
+#.....#.#.#
+#...#.#..G#
+###########
 """,
     """
 ##############
@@ -55,6 +41,20 @@ LEVELS = [
 ###############
 """,
     """
+###############
+#@..........<.#
+####.######.###
+####.######.###
+#..........v..#
+#.###.#######.#
+#.###.#######.#
+#.>...........#
+#.#############
+#.............#
+#############G#
+###############
+""",
+    """
 #############
 #@....#.....#
 #.###.#..v..#
@@ -62,6 +62,45 @@ LEVELS = [
 #.#.###.#.#.#
 #.....#C#..G#
 #############
+""",
+    """
+###############
+#@....#.......#
+#.###.#.#####.#
+#.#...v.....#.#
+#.#.#####.#.#.#
+#...#~~~#.#...#
+###.#~A~#.###.#
+#...#~~~#...#.#
+#.###.######..#
+#..<.........G#
+###############
+""",
+    """
+#############
+#@.........<#
+####.###.##.#
+##.#.#.#.##.#
+##.###.####.#
+#>....~~....#
+#.#.#####.###
+#.#.#.#.#.###
+#.###.#.#####
+#.........<G#
+#############
+""",
+    """
+###############
+#@...........<#
+#####.#####.#.#
+###.#.##.##.#.#
+###.####.####.#
+#>............#
+#.####.###.####
+#.#.##.#.#.####
+#.#.####.######
+#...........<G#
+###############
 """,
 ]
 
@@ -73,6 +112,8 @@ LEGEND = {
     "~": ("fog_floor", ""),
     "A": ("fog_floor", "hidden_patrol_up"),
     "V": ("fog_floor", "hidden_patrol_down"),
+    "{": ("fog_floor", "hidden_patrol_left"),
+    "}": ("fog_floor", "hidden_patrol_right"),
 }
 
 GAME = Game(
@@ -92,12 +133,14 @@ GAME = Game(
         ),
         priors=("agentness.avatar", "agentness.patrol", "agentness.chase", "agentness.flee", "objectness.occlusion"),
         levels=(
-            "a guard paces beside the way: watch it, pass",
-            "cross a guard's lane when it is away",
-            "two guards out of step: wait for both",
+            "a guard paces across the way: watch it, cross its lane when it is away",
             "a guard sweeps the only corridor: hide in the side passage, then follow it",
             "guards pace inside fog, seen only as they cross: time them by what they did in sight",
+            "corridors joined by doorways, guards along and across them: wait in a doorway for the moment",
             "a chaser wakes up: lead it round the loop, then slip past the guard",
+            "a maze with a guard in the open and another hidden in a fogged room beside the way",
+            "a winding way through three guarded corridors, one partly fogged: hide in pockets two deep",
+            "the longest winding way: three guards out of step, pockets on both sides",
         ),
     ),
 )
