@@ -11,16 +11,12 @@ from arcgames.primitives import cover_goals, move_avatar, push_blocks
 LEVELS = [
     """
 #######
-#@.B.G#
+#G....#
+#.....#
+#..B..#
+#.....#
+#....@#
 #######
-""",
-    """
-######
-#@...#
-#.B..#
-#....#
-###.G#
-######
 """,
     """
 #######
@@ -29,6 +25,25 @@ LEVELS = [
 #.....#
 #G...G#
 #######
+""",
+    """
+##########
+#G.#...#G#
+#..B...B.#
+#..#.@.#.#
+##.#.B.#.#
+#........#
+####G#####
+##########
+""",
+    """
+#########
+##G...###
+##.B#..##
+#..B..@.#
+#.#.#B#.#
+#..G..G.#
+#########
 """,
     """
 ########
@@ -41,12 +56,23 @@ LEVELS = [
 """,
     """
 #########
-##G...###
-##.B#..##
-#..B..@.#
-#.#.#B#.#
-#..G..G.#
+#...#...#
+#.B..@..#
+#...#.B.#
+##.###.##
+#G.....G#
 #########
+""",
+    """
+###########
+#...#.....#
+#.B...@.B.#
+#...#.....#
+##.####.###
+#.........#
+#.#####.#.#
+#G.....G..#
+###########
 """,
 ]
 
@@ -68,11 +94,13 @@ GAME = Game(
             "geometry.inside_outside",
         ),
         levels=(
-            "one push in a line",
-            "push around a corner",
+            "one block in an open room, its goal in a corner: push one way, walk round, push the other",
             "two blocks, two goals",
-            "the order of pushes matters",
+            "three blocks around the start, three goals in three corners: each needs its own way round",
             "a tight room where a wrong push traps a block (undo pays off)",
+            "the order of pushes matters",
+            "two rooms, a block in each, goals at the two ends of a hall below: through the doorways one by one",
+            "two blocks down a long hall past narrow doorways: a push against a wall is final (undo pays off)",
         ),
     ),
 )

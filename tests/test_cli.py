@@ -28,19 +28,20 @@ def test_show_json_is_the_levels_first_frame(capsys: pytest.CaptureFixture[str])
 
 
 def test_run_json_with_any_agent(capsys: pytest.CaptureFixture[str]) -> None:
-    result = run_json(capsys, "run", "ujzd", "--agent", "explorer", "--steps", "100")
-    assert result["agent"] == "explorer" and 0 < result["actions"] <= 100 and result["levels_completed"] >= 1
+    result = run_json(capsys, "run", "ujzd", "--agent", "explorer", "--steps", "400")
+    assert result["agent"] == "explorer" and 0 < result["actions"] <= 400 and result["levels_completed"] >= 1
 
 
 def test_solve_json_labels_solver_data(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_json(capsys, "solve", "ujzd", "--level", "1")
     assert result["source"] == "solver"
-    assert result["levels"][0]["solver_actions"] == 3 and result["levels"][0]["solution"] == ["ACTION4"] * 3
+    solution = ["ACTION1", "ACTION1", "ACTION3", "ACTION3", "ACTION3", "ACTION2", "ACTION3", "ACTION1", "ACTION1"]
+    assert result["levels"][0]["solver_actions"] == 9 and result["levels"][0]["solution"] == solution
 
 
 def test_cards_json(capsys: pytest.CaptureFixture[str]) -> None:
     (card,) = run_json(capsys, "cards", "--games", "ujzd")
-    assert card["priors"] and len(card["levels"]) == len(card["solver_counts"]) == 5
+    assert card["priors"] and len(card["levels"]) == len(card["solver_counts"]) == 7
 
 
 def test_eval_score_and_verify_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -82,17 +83,17 @@ def test_suite_report_prints_the_targets_pass_or_fail(capsys: pytest.CaptureFixt
     ("argv", "message"),
     [
         (["show", "zzzz"], "unknown game id 'zzzz'; known games:"),
-        (["show", "ujzd", "--level", "9"], "--level must be in 1..5"),
+        (["show", "ujzd", "--level", "9"], "--level must be in 1..7"),
         (["run", "ujzd", "--steps", "0"], "--steps must be at least 1"),
         (["run", "ujzd", "--agent", "nope"], "unknown agent 'nope'"),
         (["eval", "--agent", "random", "--games", "nope"], "unknown game id 'nope'"),
         (["score", "/no/such/folder"], "is not a folder of recordings"),
         (["solve"], "give a game id, or --write-counts"),
         (["list", "--pack", "/no/such/pack"], "is not a folder"),
-        (["play", "ujzd", "--level", "7"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 7"),
-        (["play", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
-        (["show", "ujzd", "--level", "6"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 6"),
-        (["solve", "ujzd", "--level", "0"], "--level must be in 1..5 for game ujzd (level 1 is the first), got 0"),
+        (["play", "ujzd", "--level", "8"], "--level must be in 1..7 for game ujzd (level 1 is the first), got 8"),
+        (["play", "ujzd", "--level", "0"], "--level must be in 1..7 for game ujzd (level 1 is the first), got 0"),
+        (["show", "ujzd", "--level", "8"], "--level must be in 1..7 for game ujzd (level 1 is the first), got 8"),
+        (["solve", "ujzd", "--level", "0"], "--level must be in 1..7 for game ujzd (level 1 is the first), got 0"),
         (["suite-report", "--plays", "0"], "--plays and --workers must be at least 1, got 0 and"),
         (["suite-report", "--workers", "0"], "--plays and --workers must be at least 1, got 20 and 0"),
     ],

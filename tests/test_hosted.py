@@ -297,12 +297,12 @@ def test_board_baselines_take_human_counts_only_from_hosts_human_participants(
 
     competition = Competition(participants=(*HUMANS, AGENT), host_key=tmp_path / "host.pem", runs=1)
     app = create_app(ServerConfig(game_ids=[GAME], out_dir=tmp_path / "served", competition=competition))
-    wasted = {"h1": 2, "h2": 4, "team-a": 0}  # extra moves before solving level 1
+    wasted = {"h1": 2, "h2": 4, "team-a": 0}  # extra moves (down, into the wall) before solving level 1
     with TestClient(app) as client:
         for who in (*HUMANS, AGENT):
             card, frame = start(client, who)
             for _ in range(wasted[who.name]):
-                frame = step(client, frame, "ACTION1", who).json()
+                frame = step(client, frame, "ACTION2", who).json()
             # The whole game: a game counts only when 2 first-time players solved every level (the human test).
             for level in range(get_game(GAME).num_levels if who.kind == "human" else 1):
                 for action in solve(get_game(GAME), level).actions:

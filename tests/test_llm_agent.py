@@ -104,7 +104,7 @@ def test_plays_a_full_game_from_tool_calls_and_records_tokens_and_cost(server: L
     server.add(*(tool(a.id.name, note=f"move {i}") for i, a in enumerate(line)))
     result = evaluate("llm", games=[GAME], out=tmp_path, agent_kwargs={"model": MODEL, "base_url": server.url})
     (run,) = result.runs
-    assert run.verified and run.end == "win" and run.levels_completed == run.num_levels == 5
+    assert run.verified and run.end == "win" and run.levels_completed == run.num_levels == 7
     assert run.actions == len(line) == len(server.requests)
     recording = read_recording(run.path)
     assert recording.header.player == "llm"

@@ -51,6 +51,15 @@ ARROWS = {
     ActionId.ACTION4: pygame.K_RIGHT,
     ActionId.ACTION5: pygame.K_SPACE,
 }
+WASD = {
+    ActionId.ACTION1: pygame.K_w,
+    ActionId.ACTION2: pygame.K_s,
+    ActionId.ACTION3: pygame.K_a,
+    ActionId.ACTION4: pygame.K_d,
+}
+# ujzd's level 1 solved: the play tests below key it in (test_ujzd_level_1_is_this_line pins it).
+LEVEL_1 = (Action.UP, Action.UP, Action.LEFT, Action.LEFT, Action.LEFT, Action.DOWN, Action.LEFT, Action.UP, Action.UP)
+LEVEL_1_NAMES = [a.id.name for a in LEVEL_1]
 
 
 @pytest.fixture(autouse=True)
@@ -64,24 +73,26 @@ def actions_of(path: Path) -> list[str]:
     return [step.action for step in read_recording(path).steps]
 
 
-def test_ujzd_level_1_is_three_pushes_right() -> None:
-    # The play tests below rely on this; if the level changes, they need new keys.
-    assert solve(get_game("ujzd"), 0).actions == (Action.RIGHT,) * 3
+def test_ujzd_level_1_is_this_line() -> None:
+    # The play tests below rely on this; if the level changes, LEVEL_1 needs the new line.
+    assert solve(get_game("ujzd"), 0).actions == LEVEL_1
 
 
 def test_keyboard_play_beats_level_1_and_records_a_verified_human_play() -> None:
-    script = Script([key(pygame.K_RIGHT)], [key(pygame.K_d)], [], [key(pygame.K_RIGHT)], [key(pygame.K_ESCAPE)])
+    first, second, *rest = LEVEL_1  # the second move by its letter key (WASD), then a frame with no input
+    script = Script([key(ARROWS[first.id])], [key(WASD[second.id])], [], *[[key(ARROWS[a.id])] for a in rest],
+                    [key(pygame.K_ESCAPE)])  # fmt: skip
     path = play_game("ujzd", "alice", None, events=script)
 
     assert path.parent == recordings_dir() and path.exists()
     recording = read_recording(path)
     assert recording.header.player_kind == "human" and recording.header.player == "alice"
     assert recording.header.first_play is True and recording.header.mode == "play"
-    assert actions_of(path) == ["ACTION4"] * 3
+    assert actions_of(path) == LEVEL_1_NAMES
     assert recording.end is not None and recording.end.reason == "quit"
     result = verify(path)
     assert result.ok, result.reason
-    assert result.levels_completed == 1 and result.level_actions == [3]
+    assert result.levels_completed == 1 and result.level_actions == [len(LEVEL_1)]
 
     second = play_game("ujzd", "alice", None, events=Script([key(pygame.K_q)]))
     assert read_recording(second).header.first_play is False
@@ -127,14 +138,14 @@ def test_unused_controls_flash_a_hint() -> None:
 def test_reset_and_undo_are_recorded_and_shortcuts_are_not_moves() -> None:
     ctrl = pygame.KMOD_LCTRL
     script = Script(
-        [key(pygame.K_RIGHT)],
+        [key(pygame.K_LEFT)],
         [key(pygame.K_z)],  # undo
-        [key(pygame.K_RIGHT), key(pygame.K_z, ctrl)],  # two events in one frame; Ctrl+Z is undo too
+        [key(pygame.K_LEFT), key(pygame.K_z, ctrl)],  # two events in one frame; Ctrl+Z is undo too
         [key(pygame.K_d, ctrl), key(pygame.K_w, pygame.KMOD_ALT)],  # shortcuts for other programs: ignored
         [key(pygame.K_r)],  # reset the level
     )
     path = play_game("ujzd", "erin", None, events=script)
-    assert actions_of(path) == ["ACTION4", "ACTION7", "ACTION4", "ACTION7", "RESET"]
+    assert actions_of(path) == ["ACTION3", "ACTION7", "ACTION3", "ACTION7", "RESET"]
     assert verify(path).ok
 
 
@@ -164,8 +175,8 @@ def frame_on_screen() -> np.ndarray:
 
 def test_a_solved_level_stays_on_screen_for_a_moment_and_a_key_skips_it() -> None:
     engine = Engine(get_game("ujzd"))
-    for _ in range(3):
-        engine.step(Action.RIGHT)
+    for action in LEVEL_1:
+        engine.step(action)
     solved, level_2 = PALETTE_RGB[engine.solved_frame], PALETTE_RGB[engine.frame]
     assert not np.array_equal(solved, level_2)
     seen: list[np.ndarray] = []
@@ -176,21 +187,22 @@ def test_a_solved_level_stays_on_screen_for_a_moment_and_a_key_skips_it() -> Non
         ticks.append(pygame.time.get_ticks())
 
     # Solve level 1, then let frames pass with no input until the board has moved on by itself.
-    script = Script([key(pygame.K_RIGHT)] * 3, *([[]] * 40))
+    level_1 = [key(ARROWS[a.id]) for a in LEVEL_1]
+    script = Script(level_1, *([[]] * 40))
     script.on_call = look
     path = play_game("ujzd", "kim", None, events=script)
     shown = [i for i, frame in enumerate(seen) if np.array_equal(frame, solved)]
     assert shown and shown[0] == 1 and np.array_equal(seen[-1], level_2)
     assert 400 <= ticks[shown[-1] + 1] - ticks[shown[0]] <= 1000  # about SOLVED_MS
-    assert actions_of(path) == ["ACTION4"] * 3 and verify(path).ok
+    assert actions_of(path) == LEVEL_1_NAMES and verify(path).ok
 
     # A key during the pause skips it and is not an action; the next key plays level 2.
     seen.clear()
-    script = Script([key(pygame.K_RIGHT)] * 3, [key(pygame.K_LEFT)], [], [key(pygame.K_UP)])
+    script = Script(level_1, [key(pygame.K_LEFT)], [], [key(pygame.K_UP)])
     script.on_call = look
     path = play_game("ujzd", "lee", None, events=script)
     assert np.array_equal(seen[1], solved) and np.array_equal(seen[2], level_2)
-    assert actions_of(path) == ["ACTION4"] * 3 + ["ACTION1"] and verify(path).ok
+    assert actions_of(path) == [*LEVEL_1_NAMES, "ACTION1"] and verify(path).ok
 
 
 def _losing_moves(game_id: str) -> list[Action] | None:
