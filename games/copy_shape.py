@@ -3,8 +3,9 @@
 A target (green on navy) and a canvas (dark grey): clicking a canvas cell draws or erases
 it. The level is won when the canvas shows the target shape lying any way, as it is,
 turned or mirrored. Orange pins are canvas cells fixed on, so they decide which way the
-shape must lie; a canvas with its sides swapped asks for a quarter turn. When the target
-comes in several blocks of the same size, the shape is all of them laid over each other.
+shape must lie; a canvas with its sides swapped asks for a quarter turn. Levels grow from
+12 to 16 free canvas cells and from 8 to 16 clicks; random clicks wander among thousands
+of drawings (a click undoes itself), so they rarely win.
 """
 
 from arcgames.actions import ActionId
@@ -13,46 +14,72 @@ from arcgames.primitives import geometry
 
 LEGEND = {"t": ("target_off", ""), "T": ("target_on", ""), "c": ("canvas_off", ""), "C": ("canvas_on", ""),
           "p": ("canvas_pin", "")}  # fmt: skip
+# Each canvas starts a known number of clicks from the nearest pose the pins allow (from level 3 on the pins
+# allow one pose only), so the fewest clicks are the wrong cells of that pose.
 LEVELS = [
     """
-.........
-.TTT.CCc.
-.tTt.cCc.
-.tTt.ccc.
-.........
+...........
+.TTTT.cccc.
+.TttT.cccc.
+.TTtt.cccc.
+...........
 """,
     """
-.........
-.Ttt.ccC.
-.Ttt.pcc.
-.TTT.ccp.
-.........
+...........
+.TTtt.cCpC.
+.tTTT.Cccc.
+.TtTt.pcCC.
+...........
 """,
     """
-.........
-.tTT.ppc.
-.TTt.Ccc.
-.tTt.ccC.
-.........
+...........
+.TTTt.Cccc.
+.TttT.cCCc.
+.TttT.pCCc.
+.tTTT.CpcC.
+...........
 """,
     """
-..........
-.tTtt.ccc.
-.TTTT.ccp.
-.Tttt.Ccc.
-......ccc.
-..........
+...........
+.TTtTT.cCc.
+.tTTTt.ccp.
+.TTtTt.CcC.
+.......ccp.
+.......cCc.
+...........
 """,
     """
-..........
-.tTTt.....
-.TTtt.Ccc.
-.tttt.ccc.
-......ccc.
-.tttt.pcc.
-.tttt.....
-.tTTT.....
-..........
+...........
+.TTTT.cpcc.
+.TtTt.CpCc.
+.TTtt.pCcc.
+.TtTT.cCCc.
+...........
+""",
+    """
+...........
+.TTTt.CccC.
+.TtTT.cCcp.
+.tTtT.cpCc.
+.TTTt.cCcp.
+...........
+""",
+    """
+............
+.TTTTt.cCpC.
+.TtTtT.cpCc.
+.TTtTT.CCcc.
+.TttTT.CpCc.
+.......cccp.
+............
+""",
+    """
+.............
+.TTTTt.ccccC.
+.TttTT.pCCcc.
+.TTtTt.ppCpC.
+.TtTTT.cCccc.
+.............
 """,
 ]
 
@@ -75,11 +102,14 @@ GAME = Game(
             "agentness.copy",
         ),
         levels=(
-            "a T with two cells missing: finish the copy",
-            "pins appear: they belong to the shape, and a stray cell must be erased",
-            "the pins only fit the shape mirrored, so a straight copy can never win",
-            "the canvas lies on its side: the shape must be turned a quarter turn, and the pin says which way",
-            "the target comes in two pieces: lay them over each other, then turn the whole",
+            "draw the target on a blank canvas: every green cell, eight clicks",
+            "pins appear: they belong to the shape, and stray cells must be erased",
+            "the pins fit only one way of laying the shape, so a straight copy may never win",
+            "the canvas lies on its side: the shape must be turned a quarter turn, and the pins say which way",
+            "three pins and a wrong drawing: find the one pose they fit, then fix cell by cell",
+            "a square target with rings of holes: most cells are wrong in the pose the pins allow",
+            "a tall canvas for a wide target and four pins: turn the shape, then redraw nearly all of it",
+            "a wide target and four pins: every free cell must flip",
         ),
     ),
 )

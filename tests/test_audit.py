@@ -159,7 +159,7 @@ def suite_audit(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Sui
     "goal",
     [
         "uniform",
-        pytest.param("aimed", marks=NOT_YET),
+        "aimed",
         "repeat",
         pytest.param("frame-change", marks=NOT_YET),
         pytest.param("explorer", marks=NOT_YET),

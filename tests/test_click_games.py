@@ -26,7 +26,6 @@ GENERATORS = {
     "mirror_paint-turn": (mirror_paint, {"rows": 3, "cols": 3, "mirror": False, "turn": True, "clicks": 4}, str),
     "count_dots": (count_dots, {"inside": [2, 3], "strays": 2, "rows": [7], "lit": [2], "broken": 1}, str),
     "count_dots-rows": (count_dots, {"inside": [3, 3], "strays": 1, "rows": [2, 3, 4], "lit": [2, 0, 0]}, str),
-    "sort_bars": (sort_bars, {"heights": [1, 2, 3, 3, 4], "teal": [2], "disorder": 4}, str),
 }
 
 
@@ -69,7 +68,8 @@ def test_mirror_paint_levels_need_exactly_the_clicks_asked() -> None:
         assert solve(one_level_game(mirror_paint, text), 0).length == 5
 
 
-def test_sort_bars_levels_have_the_disorder_asked() -> None:
-    text = sort_bars.generate(public_seed(1), heights=[1, 2, 3, 4], disorder=6)  # all four reversed
-    assert text.splitlines()[-2] == ".I.I.I.I."
-    assert text.splitlines()[1] == ".I......."
+def test_sort_bars_draws_heights_teal_pads_and_the_rotor() -> None:
+    assert sort_bars.draw("21t3", "=#=", rotor=True) == "....I.\nI...I.\nI.H.I.\n=###=%"
+    assert sort_bars.draw("12", "=#").splitlines()[-1] == "=###"
+    with pytest.raises(ValueError, match="2 bars need 2 pad marks"):
+        sort_bars.draw("21", "=")

@@ -11,7 +11,15 @@ from helpers import CLICK_ACTIONS, ascii_map, board_text, click_cell, click_engi
 
 from arcgames.actions import Action
 from arcgames.engine import Engine
-from arcgames.primitives.numbers import count_lamps, lamp_rows_ascend, sorted_bars, swap_adjacent, switch_lamp
+from arcgames.primitives.numbers import (
+    count_lamps,
+    cycle_bars,
+    lamp_rows_ascend,
+    sorted_bars,
+    swap_adjacent,
+    swap_on_pad,
+    switch_lamp,
+)
 
 LEGEND = {
     "0": ("lamp_off", ""),
@@ -20,6 +28,8 @@ LEGEND = {
     "x": ("loop", ""),
     "I": ("bar", ""),
     "H": ("bar_alt", ""),
+    "=": ("bar_pad", ""),
+    "%": ("bar_rotor", ""),
 }
 
 
@@ -102,6 +112,44 @@ def test_swap_adjacent_twice_puts_three_bars_in_order() -> None:
     click_cell(engine, 1, 2)  # -> 2 1 3
     click_cell(engine, 1, 0)  # -> 1 2 3
     assert board_text(engine) == "....I\n..I.I\nI.I.I\n#####"
+
+
+# --- swap_on_pad and cycle_bars ----------------------------------------------------------
+
+
+PADS = """
+..I...
+I.I.I.
+#.=.#%
+"""
+
+
+def test_swap_on_pad_swaps_only_a_bar_standing_on_a_pad_and_the_pad_stays() -> None:
+    engine = engine_for(PADS, rules=(swap_on_pad,))
+    click_cell(engine, 1, 0)  # on the base's wall cell: stays
+    assert board_text(engine) == ascii_map(PADS)
+    click_cell(engine, 0, 2)  # on a pad: swaps with the bar to its right
+    assert board_text(engine) == "....I.\nI.I.I.\n#.=.#%"
+    click_cell(engine, 1, 4)  # the tall bar now stands on a wall cell
+    assert board_text(engine) == "....I.\nI.I.I.\n#.=.#%"
+    click_cell(engine, 1, 2)  # the short bar now stands on the pad: it swaps back
+    assert board_text(engine) == ascii_map(PADS)
+
+
+def test_cycle_bars_moves_every_bar_one_place_left_and_the_first_to_the_end() -> None:
+    engine = engine_for("I.....\nI.H...\nI.H.I%\n=#=###", rules=(swap_on_pad, cycle_bars))
+    click_cell(engine, 2, 5)
+    assert board_text(engine) == "....I.\nH...I.\nH.I.I%\n=#=###"
+    click_cell(engine, 2, 0)  # a bar click is not a rotor click: it swaps (on its pad)
+    assert board_text(engine) == "....I.\n..H.I.\nI.H.I%\n=#=###"
+
+
+def test_cycle_bars_ignores_other_clicks_and_actions() -> None:
+    engine = engine_for(PADS, rules=(cycle_bars,))
+    for cell in ((1, 0), (2, 1), (2, 4)):
+        click_cell(engine, *cell)
+    engine.step(Action.INTERACT)
+    assert board_text(engine) == ascii_map(PADS)
 
 
 # --- conditions ----------------------------------------------------------------------

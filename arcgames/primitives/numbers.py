@@ -1,5 +1,5 @@
 """Number primitives: lamps that show a count, dots to count (only those a loop encloses),
-and bars to put in order by height."""
+and bars to put in order by height (swapped by clicks, where pads allow, and cycled by a rotor)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ DOT = define_kind("dot", Layer.TERRAIN, "white")
 LOOP = define_kind("loop", Layer.TERRAIN, "blue")  # a ring of loop cells encloses the dots that count
 BAR = define_kind("bar", Layer.TERRAIN, "orange", clickable=True)
 BAR_ALT = define_kind("bar_alt", Layer.TERRAIN, "teal", clickable=True)  # a bar that need not be in order
+BAR_PAD = define_kind("bar_pad", Layer.TERRAIN, "pink")  # a base cell: only the bar standing on it swaps
+BAR_ROTOR = define_kind("bar_rotor", Layer.TERRAIN, "white", clickable=True)  # clicking it cycles every bar
 
 IS_BAR = np.zeros(256, dtype=np.bool_)
 IS_BAR[[BAR, BAR_ALT]] = True
@@ -46,24 +48,64 @@ def k_bar_span(terrain, col):
     return top, bottom + 1
 
 
+@helper_kernel
+def k_swap_bars(terrain, a, b):
+    """Swap the bars of columns ``a`` and ``b`` over the rows either spans, so each bar moves whole and both
+    keep standing on their base row."""
+    a_top, a_bottom = k_bar_span(terrain, a)
+    b_top, b_bottom = k_bar_span(terrain, b)
+    for r in range(min(a_top, b_top), max(a_bottom, b_bottom)):
+        terrain[r, a], terrain[r, b] = terrain[r, b], terrain[r, a]
+
+
+@helper_kernel
+def k_swap_with_next(terrain, col):
+    """Swap the bar of column ``col`` with the next bar to its right (the nearest column holding a bar);
+    the rightmost bar has no neighbour and stays."""
+    for x in range(col + 1, terrain.shape[1]):
+        if k_bar_span(terrain, x)[0] >= 0:
+            k_swap_bars(terrain, col, x)
+            return
+
+
 @rule
 def swap_adjacent(grid, vars, act, flags):
     """Clicking a bar swaps it with the next bar to its right (the nearest column holding a bar);
     the rightmost bar has no neighbour and stays. Both bars keep standing on their base row."""
+    row, col = act[ACT_ROW], act[ACT_COL]
+    if act[ACT_ID] == CLICK and row >= 0 and IS_BAR[grid[0, row, col]]:
+        k_swap_with_next(grid[0], col)
+
+
+@rule
+def swap_on_pad(grid, vars, act, flags):
+    """Like :func:`swap_adjacent`, but only a bar standing on a pad (the cell under its foot) swaps with the
+    next bar to its right; pads stay where they are, so they mark the places where bars can change order."""
     row, col = act[ACT_ROW], act[ACT_COL]
     if act[ACT_ID] != CLICK or row < 0:
         return
     terrain = grid[0]
     if not IS_BAR[terrain[row, col]]:
         return
-    here_top, here_bottom = k_bar_span(terrain, col)
-    for x in range(col + 1, terrain.shape[1]):
-        there_top, there_bottom = k_bar_span(terrain, x)
-        if there_top >= 0:
-            # Swap the two columns over the rows either bar spans, so each bar moves whole.
-            for r in range(min(here_top, there_top), max(here_bottom, there_bottom)):
-                terrain[r, col], terrain[r, x] = terrain[r, x], terrain[r, col]
-            return
+    bottom = k_bar_span(terrain, col)[1]
+    if bottom < terrain.shape[0] and terrain[bottom, col] == BAR_PAD:
+        k_swap_with_next(terrain, col)
+
+
+@rule
+def cycle_bars(grid, vars, act, flags):
+    """Clicking a bar rotor moves every bar one place to the left, and the leftmost bar to the right end
+    (the places stay: each bar takes the column of the bar before it)."""
+    row, col = act[ACT_ROW], act[ACT_COL]
+    if act[ACT_ID] != CLICK or row < 0 or grid[0, row, col] != BAR_ROTOR:
+        return
+    terrain = grid[0]
+    carried = -1  # the column now holding the leftmost bar, carried rightwards one swap at a time
+    for x in range(terrain.shape[1]):
+        if k_bar_span(terrain, x)[0] >= 0:
+            if carried >= 0:
+                k_swap_bars(terrain, carried, x)
+            carried = x
 
 
 # --- conditions ------------------------------------------------------------------
