@@ -23,7 +23,8 @@ The tuples the kernels take:
 - ``store``: grids (C, 2, h, w) uint8, vars (C, 8) int32, hashes (C,) uint64, parents (C,)
   int32 (the store index of the state a state was found from; -1 for the start) and
   moves (C,) int32 (the candidate action that found it).
-- ``table``: (T,) int32, T a power of two at least twice C: a store index + 1, 0 when empty.
+- ``table``: (T,) uint64, T a power of two at least twice C: 0 when empty, else the high 32 bits of a state's
+  hash and its store index + 1 in the low 32.
 - ``scratch``: for the state being expanded, the store indices of its successors seen so far
   (A,) int64, and its distinct losing successors: grids (A, 2, h, w), vars (A, 8), hashes (A,).
 - ``counters``: (COUNTERS,) int64, indexed by the slot names below.
@@ -98,6 +99,10 @@ def same_state(grid_a, vars_a, grid_b, vars_b):
     return _same_bytes(grid_a, grid_b) and _same_bytes(vars_a, vars_b)
 
 
+_LOW = np.uint64(0xFFFFFFFF)
+_HIGH = np.uint64(32)
+
+
 @kernel
 def _first_slot(h, mask):
     return np.int64(h & np.uint64(mask))
@@ -107,10 +112,13 @@ def _first_slot(h, mask):
 def table_insert(table, hashes, index):
     """Put store index ``index`` (whose hash is set) into the table (it must not be there yet)."""
     mask = table.shape[0] - 1
-    slot = _first_slot(hashes[index], mask)
+    h = hashes[index]
+    slot = _first_slot(h, mask)
     while table[slot] != 0:
         slot = (slot + 1) & mask
-    table[slot] = index + 1
+    # An entry holds the hash's high half beside the index: a probe rejects other states without reading the store
+    # (a random read of the store costs a cache miss, the table's entries are next to each other).
+    table[slot] = ((h >> _HIGH) << _HIGH) | np.uint64(index + 1)
 
 
 @kernel
@@ -123,13 +131,16 @@ def rebuild_table(table, hashes, size):
 @kernel
 def find(store, table, n, h):
     """The store index of a state equal to the one in slot ``n`` (hash ``h``), or -1."""
-    grids, vars, hashes = store[0], store[1], store[2]
+    grids, vars = store[0], store[1]
     mask = table.shape[0] - 1
     slot = _first_slot(h, mask)
+    tag = h >> _HIGH
     while table[slot] != 0:
-        j = table[slot] - 1
-        if hashes[j] == h and same_state(grids[j], vars[j], grids[n], vars[n]):
-            return j
+        entry = table[slot]
+        if entry >> _HIGH == tag:
+            j = np.int64(entry & _LOW) - 1
+            if same_state(grids[j], vars[j], grids[n], vars[n]):
+                return j
         slot = (slot + 1) & mask
     return -1
 

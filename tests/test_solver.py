@@ -158,7 +158,7 @@ def test_solve_moves_from_the_plain_search_to_the_compiled_one_on_big_levels(mon
     assert solver.solve(game, 1).length == 8 and len(used) == 1  # a small level (11 states) stays in Python
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "100"])
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "100", 1 << 40])
 def test_a_bad_budget_is_refused(bad) -> None:
     game = move_game()
     for search in (solve, solve_compiled, solve_reference):
