@@ -146,9 +146,17 @@ def find(store, table, n, h):
 
 
 @kernel
+def _copy_state(dst_grid, dst_vars, src_grid, src_vars):
+    src, dst = src_grid.reshape(-1), dst_grid.reshape(-1)
+    for k in range(src.shape[0]):
+        dst[k] = src[k]
+    for k in range(src_vars.shape[0]):
+        dst_vars[k] = src_vars[k]
+
+
+@kernel
 def begin_state(store, acts, counters):
-    """Take the next state off the queue, if there is one and room for all its successors; then copy it into the
-    first free slot, where ``advance`` computes each successor in turn."""
+    """Take the next state off the queue, if there is one and room for all its successors."""
     head, size = counters[HEAD], counters[SIZE]
     if head >= size or size + acts.shape[0] > store[0].shape[0]:
         return False
@@ -165,11 +173,7 @@ def load_child(store, counters):
     """Copy the state being expanded into the first free slot; return that slot."""
     grids, vars = store[0], store[1]
     i, n = counters[CURRENT], counters[SIZE]
-    src, dst = grids[i].reshape(-1), grids[n].reshape(-1)
-    for k in range(src.shape[0]):
-        dst[k] = src[k]
-    for k in range(vars.shape[1]):
-        vars[n, k] = vars[i, k]
+    _copy_state(grids[n], vars[n], grids[i], vars[i])
     return n
 
 
@@ -181,11 +185,7 @@ def _seen_lost(scratch, counters, grid, vars, h):
         if lost_hashes[k] == h and same_state(lost_grids[k], lost_vars[k], grid, vars):
             return True
     k = counters[LOST_KEPT]
-    src, dst = grid.reshape(-1), lost_grids[k].reshape(-1)
-    for m in range(src.shape[0]):
-        dst[m] = src[m]
-    for m in range(vars.shape[0]):
-        lost_vars[k, m] = vars[m]
+    _copy_state(lost_grids[k], lost_vars[k], grid, vars)
     lost_hashes[k] = h
     counters[LOST_KEPT] = k + 1
     return False

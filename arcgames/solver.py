@@ -138,23 +138,23 @@ class _Store:
     INITIAL = 4096  # states: enough for most levels; the store doubles from here up to the budget
 
     def __init__(self, start: State, num_actions: int, max_states: int) -> None:
-        self.shape = start.grid.shape
+        self.shape, self.num_vars = start.grid.shape, start.vars.shape[0]
         # Room for the budget, one over it (the state that breaks it) and the successor slots of one expansion.
-        self.most = max_states + 1 + num_actions
-        self.arrays = self._allocate(min(self.most, self.INITIAL + num_actions))
+        self.most_slots = max_states + 1 + num_actions
+        self.arrays = self._allocate(min(self.most_slots, self.INITIAL + num_actions))
         grids, vars, hashes, parents, _ = self.arrays
         grids[0], vars[0], parents[0] = start.grid, start.vars, -1
         hashes[0] = _search.state_hash(grids[0], vars[0])
         self.table = self._table(1)
         a = max(num_actions, 1)
         self.scratch = (np.zeros(a, np.int64), np.zeros((a, *self.shape), np.uint8),
-                        np.zeros((a, start.vars.shape[0]), np.int32), np.zeros(a, np.uint64))  # fmt: skip
+                        np.zeros((a, self.num_vars), np.int32), np.zeros(a, np.uint64))  # fmt: skip
         self.counters = np.zeros(_search.COUNTERS, np.int64)
         self.counters[_search.SIZE] = 1
         self.counters[_search.LIMIT] = max_states
 
     def _allocate(self, capacity: int) -> tuple[np.ndarray, ...]:
-        return (np.empty((capacity, *self.shape), np.uint8), np.empty((capacity, 8), np.int32),
+        return (np.empty((capacity, *self.shape), np.uint8), np.empty((capacity, self.num_vars), np.int32),
                 np.empty(capacity, np.uint64), np.empty(capacity, np.int32), np.empty(capacity, np.int32))  # fmt: skip
 
     def _table(self, size: int) -> np.ndarray:
@@ -166,10 +166,9 @@ class _Store:
     def grow(self) -> None:
         size = int(self.counters[_search.SIZE])
         old = self.arrays
-        self.arrays = self._allocate(min(self.most, 2 * len(old[0])))
+        self.arrays = self._allocate(min(self.most_slots, 2 * len(old[0])))
         for new, kept in zip(self.arrays, old, strict=True):
             new[:size] = kept[:size]
-        del old
         self.table = self._table(size)
 
     def solution(self, level: int, moves: list[Action]) -> Solution:
@@ -185,7 +184,8 @@ class _Store:
 
 def solve_reference(game: Game, level: int, max_states: int = DEFAULT_MAX_STATES) -> Solution | None:
     """:func:`solve` as a plain Python breadth-first search over ``State.key()`` bytes: the definition the compiled
-    search must match, kept for tests and benchmarks (it is 10-100x slower)."""
+    search must match (tests, benchmarks/solver_speed.py), and what :func:`solve` runs on small levels before a
+    game's compiled search exists (1.4-14x slower per level on the suite's biggest ones, measured there)."""
     _check(game, level, max_states)
     start = game.parsed[level]
     moves = [(action, to_act(action, start.layout)) for action in candidate_actions(game, level)]
