@@ -55,6 +55,15 @@ def advance(game: Game, state: State, act: Act) -> Outcome:
     return _OUTCOMES[compiled(game).advance(state.grid, state.vars, act_array(act), FLAGS)]
 
 
+def check_level(game: Game, level: object) -> None:
+    """Refuse anything but a 0-based level index of ``game``."""
+    if isinstance(level, bool) or not isinstance(level, int | np.integer) or not 0 <= level < game.num_levels:
+        raise ValueError(
+            f"level must be an integer in 0..{game.num_levels - 1} (a 0-based index: "
+            f"levels 1..{game.num_levels} as people count them), got {level!r}"
+        )
+
+
 def to_act(action: Action, layout: Layout) -> Act:
     """Translate an Action into what rules see: a move direction or a clicked board cell."""
     if action.id == ActionId.ACTION6:
@@ -77,11 +86,7 @@ class Engine:
 
     def reset(self, level: int = 0) -> None:
         """Start a new play at ``level`` (0-based) with all counters at zero."""
-        if isinstance(level, bool) or not isinstance(level, int | np.integer) or not 0 <= level < self.game.num_levels:
-            raise ValueError(
-                f"level must be an integer in 0..{self.game.num_levels - 1} (a 0-based index: "
-                f"levels 1..{self.game.num_levels} as people count them), got {level!r}"
-            )
+        check_level(self.game, level)
         self.game_state = GameState.NOT_FINISHED
         self.levels_completed = 0
         self.action_count = 0

@@ -20,6 +20,7 @@ from helpers import frame_hash
 import arcgames
 import arcgames.games
 from arcgames.actions import ActionCodec
+from arcgames.baselines import solver_counts
 from arcgames.game import Game
 from arcgames.solver import solve
 
@@ -96,6 +97,7 @@ def test_solver_solves_the_level_and_the_solution_replays(game_id: str, level: i
     assert not all(win(game.parsed[level].start) for win in game.win), "the level is won before any action"
     solution = solve(game, level)
     assert solution is not None, f"level {level + 1} of {game_id} cannot be won"
+    assert solution.length == solver_counts(game_id)[level], "games/solver_counts.json disagrees: rerun --write-counts"
 
     env = arcgames.make(game_id)
     _, info = env.reset(options={"level": level})
