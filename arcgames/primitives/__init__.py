@@ -64,3 +64,4 @@ from arcgames.primitives import agents as _agents  # noqa: F401  (registers the 
 from arcgames.primitives import geometry as _geometry  # noqa: F401  (registers the geometry primitives)
 from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers the number primitives)
 from arcgames.primitives import vessels as _vessels  # noqa: F401  (registers the vessel primitives)
+from arcgames.primitives import paint as _paint  # noqa: F401  (registers the paint primitives)
