@@ -65,3 +65,4 @@ from arcgames.primitives import geometry as _geometry  # noqa: F401  (registers 
 from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers the number primitives)
 from arcgames.primitives import vessels as _vessels  # noqa: F401  (registers the vessel primitives)
 from arcgames.primitives import paint as _paint  # noqa: F401  (registers the paint primitives)
+from arcgames.primitives import tiles as _tiles  # noqa: F401  (registers the tile primitives)
