@@ -11,10 +11,6 @@ from arcgames.actions import ActionId
 from arcgames.game import Card, Game
 from arcgames.primitives import paint
 
-LEGEND = {"r": ("pad_red", ""), "y": ("pad_yellow", ""), "b": ("pad_blue", ""), "w": ("pad_wash", ""),
-          "R": ("paint_gate_red", ""), "Y": ("paint_gate_yellow", ""), "U": ("paint_gate_blue", ""),
-          "O": ("paint_gate_orange", ""), "N": ("paint_gate_green", ""), "V": ("paint_gate_purple", "")}  # fmt: skip
-
 LEVELS = [
     """
 ###########
@@ -131,7 +127,7 @@ GAME = Game(
     actions=(ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4),
     rules=(paint.paint_walk,),
     win=(paint.painter_home,),
-    legend=LEGEND,
+    legend=paint.LEGEND,
     colours={"avatar": 10, "goal": 12},
     card=Card(
         idea="Pads paint the avatar, colours mix, and a gate lets through only its own colour.",

@@ -38,6 +38,11 @@ PAD_COLOUR[define_kind("pad_blue", Layer.TERRAIN, "blue")] = 4
 WASH = define_kind("pad_wash", Layer.TERRAIN, "sky")
 PAD_COLOUR[WASH] = 0
 
+# The map symbols of the paint kinds, for games to use as their legend (or to extend).
+LEGEND = {"r": ("pad_red", ""), "y": ("pad_yellow", ""), "b": ("pad_blue", ""), "w": ("pad_wash", ""),
+          "R": ("paint_gate_red", ""), "Y": ("paint_gate_yellow", ""), "U": ("paint_gate_blue", ""),
+          "O": ("paint_gate_orange", ""), "N": ("paint_gate_green", ""), "V": ("paint_gate_purple", "")}  # fmt: skip
+
 # --- rules -----------------------------------------------------------------------
 
 
@@ -52,13 +57,10 @@ def k_painter(objects):
     return -1, -1
 
 
-@rule
-def paint_walk(grid, vars, act, flags):
-    """ACTION1-4 move the avatar (of any colour) one cell: solid terrain and objects block it, but a gate
-    of exactly its colour lets it in. On a pad its colour mixes with the pad's (a wash pad makes it plain)."""
-    dy, dx = act[ACT_DY], act[ACT_DX]
-    if dy == 0 and dx == 0:
-        return
+@helper_kernel
+def k_paint_step(grid, flags, dy, dx):
+    """Move the avatar (of any colour) one cell by (dy, dx), unless solid terrain other than a gate of its
+    colour, or an object, is in the way; then mix in the colour of the pad it lands on."""
     terrain, objects = grid[0], grid[1]
     y, x = k_painter(objects)
     if y < 0:
@@ -77,6 +79,15 @@ def paint_walk(grid, vars, act, flags):
         colour |= PAD_COLOUR[ground]
     objects[y, x] = 0
     objects[ty, tx] = PAINTER[colour]
+
+
+@rule
+def paint_walk(grid, vars, act, flags):
+    """ACTION1-4 move the avatar (of any colour) one cell: solid terrain and objects block it, but a gate
+    of exactly its colour lets it in. On a pad its colour mixes with the pad's (a wash pad makes it plain)."""
+    dy, dx = act[ACT_DY], act[ACT_DX]
+    if dy != 0 or dx != 0:
+        k_paint_step(grid, flags, dy, dx)
 
 
 # --- conditions ------------------------------------------------------------------
