@@ -63,3 +63,8 @@ __all__ = [
 from arcgames.primitives import agents as _agents  # noqa: F401  (registers the agent primitives)
 from arcgames.primitives import geometry as _geometry  # noqa: F401  (registers the geometry primitives)
 from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers the number primitives)
+
+# Kinds get their ids in import order, and ids are in every recording's state hashes: a new module of
+# primitives is imported last, never sorted in among the others.
+# isort: split
+from arcgames.primitives import fuel as _fuel  # noqa: F401  (registers the fuel primitives)
