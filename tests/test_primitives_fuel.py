@@ -73,5 +73,5 @@ CONDITION_CASES = [
     ids=[f"{c.__name__}-{b!r}-{e}" for c, b, e in CONDITION_CASES],
 )
 def test_condition(cond, board: str, expected: bool) -> None:
-    game = tiny_game(board, rules=(), legend=LEGEND)
+    game = tiny_game(board, rules=(), legend=LEGEND, actions=(ActionId.ACTION5,))
     assert cond(game.parsed[0].start) is expected

@@ -12,6 +12,8 @@ expressions would cost more than the whole 30 µs step budget. The batched engin
 gets vectorised versions of the same rules, and an equivalence test keeps them equal.
 """
 
+import importlib
+
 from arcgames.primitives.base import CONDITIONS, RULES, Condition, Rule, condition, rule
 from arcgames.primitives.core import (
     all_gems_collected,
@@ -64,7 +66,7 @@ from arcgames.primitives import agents as _agents  # noqa: F401  (registers the 
 from arcgames.primitives import geometry as _geometry  # noqa: F401  (registers the geometry primitives)
 from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers the number primitives)
 
-# Kinds get their ids in import order, and ids are in every recording's state hashes: a new module of
-# primitives is imported last, never sorted in among the others.
-# isort: split
-from arcgames.primitives import fuel as _fuel  # noqa: F401  (registers the fuel primitives)
+# Kinds get their ids in import order, and ids are in every recording's state hashes: later modules of
+# primitives are imported in this fixed order, a new one appended at the end, never sorted in among the others.
+for _module in ("fuel", "bodies"):
+    importlib.import_module(f"arcgames.primitives.{_module}")
