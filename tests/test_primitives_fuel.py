@@ -62,7 +62,8 @@ def test_an_empty_gauge_loses_but_reaching_the_goal_on_the_last_cell_wins() -> N
 
 CONDITION_CASES = [
     (out_of_fuel, "--@", True),
-    (out_of_fuel, "..@", True),  # no gauge at all is an empty one
+    (out_of_fuel, "-@.", True),
+    (out_of_fuel, "..@", False),  # a level without a gauge never runs out
     (out_of_fuel, "=-@", False),
 ]
 

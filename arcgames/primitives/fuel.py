@@ -3,7 +3,7 @@
 The gauge is part of the map (a row of fuel cells in a wall), so what is left is always on
 screen and no counter slot is needed: each move empties the last full cell in reading
 order, so the gauge drains from its end. A refuel pad fills every gauge cell and is used
-up. A level with fuel is lost when the gauge is empty (a win on the last move still wins:
+up. A level with a gauge is lost when it is empty (a win on the last move still wins:
 the engine judges wins first).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from arcgames.kernels import ACT_DX, ACT_DY
 from arcgames.kinds import AVATAR, FLOOR, Layer, define_kind
-from arcgames.primitives.base import none_left, rule
+from arcgames.primitives.base import condition, rule
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -51,4 +51,17 @@ def refuel(grid, vars, act, flags):
 
 # --- conditions ------------------------------------------------------------------
 
-out_of_fuel = none_left("out_of_fuel", Layer.TERRAIN, FUEL, "Lost when no full fuel cell is left on the board.")
+
+@condition
+def out_of_fuel(grid, vars, flags):
+    """Lost when the board has a fuel gauge and none of its cells is full (a level without one never runs out)."""
+    terrain = grid[0]
+    h, w = terrain.shape
+    gauge = False
+    for y in range(h):
+        for x in range(w):
+            if terrain[y, x] == FUEL:
+                return False
+            if terrain[y, x] == FUEL_EMPTY:
+                gauge = True
+    return gauge
