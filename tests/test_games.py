@@ -144,7 +144,7 @@ def test_both_splits_have_at_least_two_games() -> None:
 
 
 def test_suite_shape_meets_the_benchmark_design() -> None:
-    """16+ games split evenly, 80+ levels, 12+ primitives, every prior in 3+ games, clicks, undo, generators."""
+    """20+ games split evenly, 80+ levels, 12+ primitives, every prior in 3+ games, clicks, undo, generators."""
     from arcgames.actions import ActionId
     from arcgames.game import KNOWN_PRIORS
     from arcgames.primitives import CONDITIONS, RULES
@@ -152,7 +152,7 @@ def test_suite_shape_meets_the_benchmark_design() -> None:
 
     games = [arcgames.get_game(g) for g in arcgames.list_games()]
     bundled = [g for g in games if game_origin(g.id).parent.name == "games"]
-    assert len(arcgames.list_games("public")) >= 8 and len(arcgames.list_games("evaluation")) >= 8
+    assert len(arcgames.list_games("public")) >= 10 and len(arcgames.list_games("evaluation")) >= 10
     assert sum(g.num_levels for g in bundled) >= 80
     assert len(RULES) + len(CONDITIONS) >= 12
     for prior in sorted(KNOWN_PRIORS):

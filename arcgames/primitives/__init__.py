@@ -68,5 +68,5 @@ from arcgames.primitives import numbers as _numbers  # noqa: F401  (registers th
 
 # Kinds get their ids in import order, and ids are in every recording's state hashes: later modules of
 # primitives are imported in this fixed order, a new one appended at the end, never sorted in among the others.
-for _module in ("vessels", "paint", "tiles", "turnstiles"):
+for _module in ("fuel", "bodies", "shapes", "ice", "vessels", "paint", "tiles", "turnstiles"):
     importlib.import_module(f"arcgames.primitives.{_module}")
