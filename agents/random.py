@@ -8,14 +8,15 @@ import numpy as np
 
 from arcgames.actions import FRAME_SIZE, Action, ActionId
 from arcgames.agent import GameInfo
+from arcgames.draw import BOARD_TOP
 
 
 class RandomAgent:
     """Picks an available action type uniformly (never RESET unless the game is over).
 
     A click goes to a uniformly random pixel; with ``click_objects=True`` it goes to a
-    random pixel whose colour differs from the frame's most common colour, which is
-    where things usually are.
+    random pixel of the board area (below the status strip, whose marks are never the board) whose colour
+    differs from the frame's most common colour, which is where things usually are.
     """
 
     name = "random"
@@ -40,9 +41,9 @@ class RandomAgent:
             return Action(choice)
         if self.click_objects:
             colours, counts = np.unique(frame, return_counts=True)
-            ys, xs = np.nonzero(frame != colours[counts.argmax()])
+            ys, xs = np.nonzero(frame[BOARD_TOP:] != colours[counts.argmax()])
             if len(ys):
                 i = self.rng.integers(len(ys))
-                return Action.click(int(xs[i]), int(ys[i]))
+                return Action.click(int(xs[i]), int(ys[i]) + BOARD_TOP)
         x, y = self.rng.integers(FRAME_SIZE, size=2)
         return Action.click(int(x), int(y))

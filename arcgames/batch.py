@@ -8,8 +8,9 @@ auto-reset an RL loop wants. Each game's generated module runs them over all env
 parallel (why two halves around ``advance``: a kernel that took ``advance`` as an
 argument could not be cached on disk, and took seconds to compile in every process),
 and then brings each env's 64x64 frame up to date by redrawing only the cells whose
-visible kind changed (:func:`draw_env`; drawing in the same loop keeps the board in cache
-and saves a second parallel region per step). Torch-free: the arrays are numpy,
+(terrain, object) pair changed, and the status strip when its inputs did (:func:`draw_env`,
+the drawing kernel of :mod:`arcgames.draw` that the scalar engine runs too; drawing in the
+same loop keeps the board in cache and saves a second parallel region per step). Torch-free: the arrays are numpy,
 and :class:`arcgames.batched.compiled.CompiledBatchedEngine` hands them to torch as
 views (``torch.from_numpy``: no copies).
 
@@ -23,8 +24,9 @@ The tuples the kernels take (fixed layouts, so that one compiled loop serves eve
 - ``inputs``: action type, click x, click y (N,) int64; reset_level (N,) int64 (where an
   auto-reset env restarts); options (4,) int64 (auto_reset, reset_on_game_over,
   max_actions or -1, undo_depth or 0 without undo); acts (N, 5) int64 scratch.
-- ``view``: lut (256,) uint8 colours, background (1,) uint8, frames (N, 64, 64) uint8, and
-  what each env's frame shows: shown (N, H, W) visible kinds, drawn_level (N,) int64.
+- ``view``: the game's look (:meth:`arcgames.draw.Look.arrays`: colours, tile kinds, strip geometry),
+  frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, H, W) uint16 (terrain, object)
+  pairs, drawn_level (N,) int64, the strip's inputs (N, :data:`arcgames.draw.STRIP_KEYS`) int64.
 - ``outputs``: (N,) bool completed, won, lost, truncated, reset; the reset envs' final
   grid (N, 2, H, W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
   scratch: the env loads a level's start at the end of the step.
@@ -37,6 +39,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from arcgames.draw import k_draw_frame
 from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, helper_kernel, kernel
 
 __all__ = ["begin_step", "board_of", "draw_env", "draw_range", "end_step", "run_ranges"]
@@ -45,7 +48,6 @@ NOT_FINISHED, WIN, GAME_OVER = 0, 1, 2
 RESET, CLICK, UNDO = 0, 6, 7
 MOVE_DY = (0, -1, 1, 0, 0, 0, 0, 0)  # per action type: ACTION1 up, ACTION2 down, ACTION3 left, ACTION4 right
 MOVE_DX = (0, 0, 0, -1, 1, 0, 0, 0)
-UNDRAWN = 255  # a visible kind no cell shows (arcgames.kinds.MOVED never outlives a step): forces a redraw
 
 
 @helper_kernel
@@ -154,26 +156,10 @@ def end_step(n, outcome, state, config, inputs, outputs):
 
 @helper_kernel
 def draw_env(n, state, config, view):
-    """Redraw env n's frame where a cell's visible kind (max of terrain and object) changed since the last draw;
-    a new level (layout) first clears the frame to the background."""
-    grid, layouts = state[0], config[2]
-    lut, background, frames, shown, drawn_level = view
-    lv = state[2][n]
-    h, w, scale, top, left = layouts[lv, 0], layouts[lv, 1], layouts[lv, 2], layouts[lv, 3], layouts[lv, 4]
-    frame, seen = frames[n], shown[n]
-    if drawn_level[n] != lv:
-        frame.reshape(-1)[:] = background[0]
-        seen.reshape(-1)[:] = UNDRAWN
-        drawn_level[n] = lv
-    for r in range(h):
-        for c in range(w):
-            visible = max(grid[n, 0, r, c], grid[n, 1, r, c])
-            if visible != seen[r, c]:
-                seen[r, c] = visible
-                colour = lut[visible]
-                for py in range(top + r * scale, top + (r + 1) * scale):
-                    for px in range(left + c * scale, left + (c + 1) * scale):
-                        frame[py, px] = colour
+    """Bring env n's frame up to date: :func:`arcgames.draw.k_draw_frame`, the drawing the scalar engine runs."""
+    look, frames, shown, drawn_level, seen = view
+    k_draw_frame(frames[n], shown[n], seen[n], drawn_level[n : n + 1], state[0][n], state[1][n], state[2][n],
+                 state[3][n], state[4][n], config[2], look)  # fmt: skip
 
 
 @kernel

@@ -11,6 +11,7 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from arcgames.actions import FRAME_SIZE, Action, ActionId, InvalidActionError
+from arcgames.draw import GAME_OVER, NOT_FINISHED, SOLVED, STRIP_KEYS, UNDRAWN, WIN, draw_play
 from arcgames.game import Game, Layout
 from arcgames.kernels import GameKernels, act_array, game_kernels
 from arcgames.kinds import FLAGS
@@ -38,6 +39,7 @@ class Outcome(Enum):
 
 
 _OUTCOMES = (Outcome.CONTINUE, Outcome.WON, Outcome.LOST)
+_STATE_CODES = {GameState.NOT_FINISHED: NOT_FINISHED, GameState.WIN: WIN, GameState.GAME_OVER: GAME_OVER}
 
 
 def compiled(game: Game) -> GameKernels:
@@ -79,6 +81,15 @@ class Engine:
         self.game = game
         self._undoable = ActionId.ACTION7 in game.actions
         self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
+        # What the frame shows, for redrawing only what changed: the board cells' (terrain, object) pairs,
+        # the strip's inputs and the level drawn (arcgames/draw.py).
+        self._look = game.look
+        self._arrays = game.look.arrays()
+        height = max(lv.layout.height for lv in game.parsed)
+        width = max(lv.layout.width for lv in game.parsed)
+        self._shown = np.full((height, width), UNDRAWN, dtype=np.uint16)
+        self._seen = np.full(STRIP_KEYS, -1, dtype=np.int64)
+        self._drawn_level = np.full(1, -1, dtype=np.int64)
         # The board as the last level-completing action left it: the next level's frame replaces it at once,
         # so the play window shows this one for a moment. Drawn only on completions, never part of a step's result.
         self.solved_frame: np.ndarray | None = None
@@ -132,11 +143,13 @@ class Engine:
         outcome = advance(self.game, self.state, act)
         if outcome == Outcome.WON:
             self.levels_completed += 1
-            self._draw()
-            self.solved_frame = self._frame.copy()
             if self.level + 1 == self.game.num_levels:
                 self.game_state = GameState.WIN
+                self._draw()
+                self.solved_frame = self._frame.copy()
             else:
+                self._draw(SOLVED)
+                self.solved_frame = self._frame.copy()
                 self._start_level(self.level + 1)
             return True
         if outcome == Outcome.LOST:
@@ -151,19 +164,17 @@ class Engine:
         self.state: State = start.start.copy()
         self.layout = start.layout
         self._history: list[State] = []
-        self._drawn: bytes | None = None
-        lay = self.layout
-        self._frame.fill(self.game.background)
-        board = self._frame[lay.top : lay.top + lay.height * lay.scale, lay.left : lay.left + lay.width * lay.scale]
-        # A 4-D view (row, pixel, col, pixel) of the board region: drawing is one broadcast write.
-        self._board = board.reshape(lay.height, lay.scale, lay.width, lay.scale)
+        self._drawn = None
         self._draw()
 
-    def _draw(self) -> None:
-        # Many actions change nothing (bumping a wall); skipping their redraw saves up to ~3 µs.
-        key = self.state.grid.tobytes()
+    def _draw(self, state: int | None = None) -> None:
+        """Bring the frame up to date (arcgames/draw.py: the kernel the batched engine draws with too).
+        ``state`` overrides what the strip shows (draw.SOLVED for :attr:`solved_frame`)."""
+        code = _STATE_CODES[self.game_state] if state is None else state
+        # Many actions change nothing (bumping a wall); skipping their redraw saves the kernel call.
+        key = (self.state.key(), self.levels_completed, code)
         if key == self._drawn:
             return
         self._drawn = key
-        terrain, objects = self.state.grid
-        self._board[...] = self.game.lut.take(np.maximum(terrain, objects))[:, None, :, None]
+        draw_play(self._frame, self._shown, self._seen, self._drawn_level, self.state.grid, self.state.vars,
+                  self.level, self.levels_completed, code, self._look.layouts, self._arrays)  # fmt: skip

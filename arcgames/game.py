@@ -15,13 +15,24 @@ from typing import Literal
 
 import numpy as np
 
-from arcgames.actions import FRAME_SIZE, ActionId
+from arcgames.actions import ActionId
+from arcgames.draw import (
+    BOARD_HEIGHT,
+    BOARD_TOP,
+    BOARD_WIDTH,
+    Counter,
+    Look,
+    cell_size,
+    game_counters,
+    strip_table,
+    tile_table,
+)
 from arcgames.kernels import unsupported_reason
 from arcgames.kinds import AVATAR, KINDS, Layer, kind_id
 from arcgames.primitives import Condition, Rule
 from arcgames.state import NUM_VARS, State
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"  # 0.2: status strip, one cell size per game, inset tiles (issue 15)
 Split = Literal["public", "evaluation"]
 SPLITS: tuple[Split, ...] = ("public", "evaluation")
 
@@ -91,10 +102,11 @@ class Layout:
     left: int
 
     @classmethod
-    def fit(cls, height: int, width: int) -> Layout:
-        """Largest integer scale that fits, centred."""
-        scale = FRAME_SIZE // max(height, width)
-        return cls(height, width, scale, (FRAME_SIZE - height * scale) // 2, (FRAME_SIZE - width * scale) // 2)
+    def fit(cls, height: int, width: int, scale: int) -> Layout:
+        """A board of ``scale`` px cells (the game's one cell size, :func:`arcgames.draw.cell_size`), centred in
+        the board area below the status strip (frame rows 4-63)."""
+        top = BOARD_TOP + (BOARD_HEIGHT - height * scale) // 2
+        return cls(height, width, scale, top, (BOARD_WIDTH - width * scale) // 2)
 
     def cell_at(self, x: int, y: int) -> tuple[int, int]:
         """The board (row, col) under frame pixel (x, y), or (-1, -1) off the board."""
@@ -160,6 +172,8 @@ class Game:
     card: Card | None = None
     parsed: tuple[Level, ...] = field(init=False, repr=False)
     lut: np.ndarray = field(init=False, repr=False)  # visible kind id -> palette index
+    counters: tuple[Counter, ...] = field(init=False, repr=False)  # shown in the status strip, from the primitives
+    look: Look = field(init=False, repr=False)  # what the engines draw frames with (arcgames/draw.py)
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -195,18 +209,27 @@ class Game:
                     f"game {self.id}: card has {len(self.card.levels)} level notes for {len(self.levels)} levels"
                 )
         legend = {**DEFAULT_LEGEND, **self.legend}
-        object.__setattr__(self, "parsed", tuple(self._parse(i, text, legend) for i, text in enumerate(self.levels)))
+        starts = [self._parse(i, text, legend) for i, text in enumerate(self.levels)]
+        # One cell size for every level: the largest level decides it (a person keeps one sense of scale).
+        scale = cell_size(start.grid.shape[1:] for start in starts)
+        parsed = tuple(Level(start, Layout.fit(*start.grid.shape[1:], scale)) for start in starts)
+        object.__setattr__(self, "parsed", parsed)
         object.__setattr__(self, "lut", self._colour_table())
+        object.__setattr__(self, "counters", self._counters())
+        object.__setattr__(self, "look", self._look())
         object.__setattr__(self, "version", self._fingerprint(legend))
 
-    def _parse(self, index: int, text: str, legend: Mapping[str, tuple[str, str]]) -> Level:
+    def _parse(self, index: int, text: str, legend: Mapping[str, tuple[str, str]]) -> State:
         where = f"game {self.id}, level {index + 1}"
         rows = [row.rstrip() for row in text.strip("\n").split("\n")]
         if not rows or not rows[0]:
             raise GameDefinitionError(f"{where}: the map is empty")
         width = len(rows[0])
-        if len(rows) > FRAME_SIZE or width > FRAME_SIZE:
-            raise GameDefinitionError(f"{where}: map is {len(rows)}x{width}; at most {FRAME_SIZE}x{FRAME_SIZE}")
+        if len(rows) > BOARD_HEIGHT or width > BOARD_WIDTH:
+            raise GameDefinitionError(
+                f"{where}: map is {len(rows)}x{width}; at most {BOARD_HEIGHT}x{BOARD_WIDTH} (the board area below "
+                "the status strip), and at most 20x21 for 3 px cells"
+            )
         grid = np.zeros((2, len(rows), width), dtype=np.uint8)
         for r, row in enumerate(rows):
             if len(row) != width:
@@ -233,7 +256,7 @@ class Game:
                 raise GameDefinitionError(
                     f"{where}, row {cut_off[0] + 1}, column {cut_off[1] + 1}: this goal is walled off from every avatar"
                 )
-        return Level(State(grid, np.zeros(NUM_VARS, dtype=np.int32)), Layout.fit(len(rows), width))
+        return State(grid, np.zeros(NUM_VARS, dtype=np.int32))
 
     def _colour_table(self) -> np.ndarray:
         lut = np.zeros(256, dtype=np.uint8)
@@ -245,11 +268,26 @@ class Game:
             lut[kind_id(name)] = colour
         return lut
 
+    def _counters(self) -> tuple[Counter, ...]:
+        try:
+            return game_counters((*self.rules, *self.win, *self.lose))
+        except ValueError as err:
+            raise GameDefinitionError(f"game {self.id}: {err}") from None
+
+    def _look(self) -> Look:
+        layouts = np.array([[lv.layout.height, lv.layout.width, lv.layout.scale, lv.layout.top, lv.layout.left]
+                            for lv in self.parsed], dtype=np.int64)  # fmt: skip
+        try:
+            style, placed = strip_table(self.num_levels, self.counters, self.background)
+        except ValueError as err:
+            raise GameDefinitionError(f"game {self.id}: {err}") from None
+        return Look(layouts, self.lut, tile_table(), style, placed)
+
     def _fingerprint(self, legend: Mapping[str, tuple[str, str]]) -> str:
         """Hash of everything that decides the game's behaviour, rule code included."""
         h = hashlib.blake2b(digest_size=8)
         h.update(repr((ENGINE_VERSION, self.id, tuple(self.levels), self.actions, sorted(legend.items()))).encode())
-        h.update(repr((sorted(self.colours.items()), self.background)).encode())
+        h.update(repr((sorted(self.colours.items()), self.background, self.counters)).encode())
         for fn in (*self.rules, *self.win, *self.lose):
             h.update(fn.fingerprint())
         return h.hexdigest()

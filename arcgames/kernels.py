@@ -62,6 +62,7 @@ _SHARED_SOURCES = (
     *sorted((_ROOT / "primitives").glob("*.py")),
     _ROOT / "batch.py",
     _ROOT / "search.py",
+    _ROOT / "draw.py",
 )
 
 
@@ -146,9 +147,10 @@ class Primitive:
     """
 
     def __init__(self, name: str, role: Role, compiled: Any, params: tuple[int, ...], doc: str | None,
-                 module: str) -> None:  # fmt: skip
+                 module: str, counters: tuple = ()) -> None:  # fmt: skip
         self.__name__ = self.__qualname__ = name
         self.role = role
+        self.counters = tuple(counters)  # the arcgames.draw.Counter slots it keeps, shown in the status strip
         self.kernel = compiled  # the numba dispatcher
         self.params = params
         self.__doc__ = doc

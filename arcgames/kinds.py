@@ -37,6 +37,9 @@ class Kind:
     pushable: bool = False  # an avatar walking into it shoves it one cell
     falls: bool = False  # gravity pulls it down until it rests on something
     clickable: bool = False  # reacts to ACTION6; the solver only clicks these
+    # Drawn as an inset tile at 3 px cells and above (arcgames/draw.py), so that neighbours of this kind stay
+    # countable; False for kinds that make areas or lines (floor, walls, pipes, fog), which join up.
+    tile: bool = True
 
 
 KINDS: dict[str, Kind] = {}
@@ -102,8 +105,8 @@ def flag_array(flag: str) -> np.ndarray:
 
 
 # Terrain. Ids are assigned in definition order; never reorder (ids are in recordings' hashes).
-FLOOR = define_kind("floor", Layer.TERRAIN, "black")
-WALL = define_kind("wall", Layer.TERRAIN, "grey", solid=True)
+FLOOR = define_kind("floor", Layer.TERRAIN, "black", tile=False)
+WALL = define_kind("wall", Layer.TERRAIN, "grey", solid=True, tile=False)
 GOAL = define_kind("goal", Layer.TERRAIN, "green")
 LAVA = define_kind("lava", Layer.TERRAIN, "red")
 KEY = define_kind("key", Layer.TERRAIN, "yellow")

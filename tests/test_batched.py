@@ -25,6 +25,7 @@ from arcgames.actions import FRAME_SIZE, Action, ActionCodec, ActionId, InvalidA
 from arcgames.batched import GAME_OVER, WIN, BatchedEngine  # noqa: E402
 from arcgames.batched.engine import PAD  # noqa: E402
 from arcgames.batched.vector_env import BatchedVectorEnv  # noqa: E402
+from arcgames.draw import STRIP_BACKGROUND  # noqa: E402
 from arcgames.engine import Engine, GameEndedError, GameState  # noqa: E402
 from arcgames.game import Game, GameDefinitionError  # noqa: E402
 from arcgames.kinds import CLICKABLE  # noqa: E402
@@ -166,7 +167,8 @@ def run_equivalence(game_id: str, num_envs: int, steps: int, seed: int) -> dict[
             batched.reset(mask, levels)
             assert_same(batched, scalars, f"{game_id} step {t} after reset(mask)")
     # The from-scratch renderer (used for final observations) agrees with the incremental one.
-    np.testing.assert_array_equal(batched.render(batched.grid, batched.level).numpy(), batched.frames().numpy())
+    drawn = batched.render(batched.grid, batched.vars, batched.level, batched.levels_completed, batched.game_state)
+    np.testing.assert_array_equal(drawn.numpy(), batched.frames().numpy())
     return seen
 
 
@@ -286,8 +288,10 @@ def test_auto_reset_starts_new_plays_and_reports_final_states() -> None:
             assert e.level[1] == 0 and e.action_count[1] == 0 and e.game_state[1] == 0
     assert out.won.tolist() == [True, False, False] and out.completed[0]
     assert out.final.index.tolist() == [0] and out.final.levels_completed.tolist() == [1]
-    final_frame = e.render(out.final.grid, out.final.level)[0]
+    final = out.final
+    final_frame = e.render(final.grid, final.vars, final.level, final.levels_completed, final.game_state)[0]
     assert (final_frame != e.frames()[0]).any(), "the final frame shows the won board, not the new play"
+    assert (final_frame[:4] == STRIP_BACKGROUND[WIN]).any(), "the final frame's strip shows the WIN"
     assert e.level[0] == 0 and e.game_state[0] == 0 and e.levels_completed[0] == 0
     # reset_level=None samples start levels with the engine's generator.
     e.seed(1)

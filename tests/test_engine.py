@@ -129,7 +129,8 @@ def test_reset_action_restarts_the_level_and_keeps_progress_and_counts() -> None
     assert board_text(engine) == ".@G"
     assert engine.step(Action.RESET) is False
     assert board_text(engine) == "@.G"
-    np.testing.assert_array_equal(engine.frame, Engine(engine.game, level=1).frame)
+    # The board as a fresh play of level 2 draws it; the strip still shows level 1 completed in this play.
+    np.testing.assert_array_equal(engine.frame[4:], Engine(engine.game, level=1).frame[4:])
     assert (engine.level, engine.levels_completed, engine.action_count) == (1, 1, 5)
     assert engine.level_actions == 4, "actions spent on a level, RESET included, count toward it"
 
@@ -172,7 +173,9 @@ def test_completing_a_level_moves_to_the_next() -> None:
     assert (engine.level, engine.levels_completed, engine.game_state) == (1, 1, GameState.NOT_FINISHED)
     assert (engine.action_count, engine.level_actions) == (1, 0)
     assert board_text(engine) == "@.G"
-    np.testing.assert_array_equal(engine.frame, Engine(game, level=1).frame)
+    fresh = Engine(game, level=1).frame
+    np.testing.assert_array_equal(engine.frame[4:], fresh[4:])
+    assert (engine.frame[:4] != fresh[:4]).any(), "the strip shows one more level completed"
 
 
 def test_undo_after_a_level_change_stays_on_the_new_level() -> None:
@@ -280,8 +283,9 @@ def test_frame_draws_each_cell_as_a_scaled_square_of_its_colour() -> None:
     game = tiny_game(board, rules=(move_avatar,), background=1, colours={"wall": 9})
     frame = Engine(game).frame
     assert frame.shape == (FRAME_SIZE, FRAME_SIZE) and frame.dtype == np.uint8
-    # 7 columns fit at scale 64 // 7 = 9: a 63x27 board, centred: 18 rows above, 19 below, 0 left, 1 right.
-    scale, top, left = 9, 18, 0
+    # 7 columns fit the 64 px board area at scale 64 // 7 = 9: a 63x27 board, centred in rows 4-63:
+    # 16 rows above (from row 4), 17 below, 0 left, 1 right.
+    scale, top, left = 9, 20, 0
     expected = {
         (0, 0): 9,  # wall, recoloured by the game
         (1, 1): colour_index("orange"),  # avatar, drawn over the floor
@@ -290,40 +294,47 @@ def test_frame_draws_each_cell_as_a_scaled_square_of_its_colour() -> None:
         (1, 5): colour_index("green"),  # goal
     }
     for (row, col), colour in expected.items():
-        assert (cell_pixels(frame, top, left, scale, row, col) == colour).all(), (row, col)
+        # Walls and floor fill their cells; the other kinds are tiles: a body and a 1 px floor-coloured edge.
+        body = cell_pixels(frame, top, left, scale, row, col)[: scale - 1, : scale - 1]
+        assert (body == colour).all(), (row, col)
     assert [game.lut[k] for k in (WALL, AVATAR, FLOOR, BLOCK, GOAL)] == list(expected.values())
-    assert (frame[:top] == 1).all() and (frame[top + 3 * scale :] == 1).all() and (frame[:, 63] == 1).all()
+    assert (frame[4:top] == 1).all() and (frame[top + 3 * scale :] == 1).all() and (frame[4:, 63] == 1).all()
     assert (frame[top : top + 3 * scale, : 7 * scale] != 1).all(), "no background inside the board"
 
 
 def test_frame_is_the_board_upscaled_and_centred() -> None:
     game = tiny_game("@.L\n.#.", rules=(move_avatar,), background=4)
     engine = Engine(game)
-    # 2x3 cells at scale 21: 42x63 pixels, 11 rows of margin above and 11 below, 0 left and 1 right.
+    # 2x3 cells at scale 21: 42x63 pixels in the 60x64 board area: 9 rows of margin above (rows 4-12), 9 below,
+    # 0 left and 1 right. The avatar and the lava are tiles: their last row and column show the floor.
     colours = game.lut[np.array([[AVATAR, FLOOR, LAVA], [FLOOR, WALL, FLOOR]])]
+    board = np.kron(colours, np.ones((21, 21), dtype=np.uint8))
+    for col in (0, 2):
+        board[20, col * 21 : col * 21 + 21] = board[0:21, col * 21 + 20] = game.lut[FLOOR]
     expected = np.full((FRAME_SIZE, FRAME_SIZE), 4, dtype=np.uint8)
-    expected[11:53, 0:63] = np.kron(colours, np.ones((21, 21), dtype=np.uint8))
-    np.testing.assert_array_equal(engine.frame, expected)
+    expected[13:55, 0:63] = board
+    np.testing.assert_array_equal(engine.frame[4:], expected[4:])
 
 
 def test_frame_follows_the_state() -> None:
     game = tiny_game("@..\n...\n...", rules=(move_avatar,))
-    engine = Engine(game)  # 3x3 cells at scale 21, 0 margin top and left
-    assert engine.frame[10, 10] == game.lut[AVATAR] and engine.frame[10, 31] == game.lut[FLOOR]
+    engine = Engine(game)  # 3x3 cells at scale 20, centred: rows 4-63, columns 2-61
+    assert engine.frame[10, 10] == game.lut[AVATAR] and engine.frame[10, 30] == game.lut[FLOOR]
     engine.step(Action.RIGHT)
-    assert engine.frame[10, 10] == game.lut[FLOOR] and engine.frame[10, 31] == game.lut[AVATAR]
+    assert engine.frame[10, 10] == game.lut[FLOOR] and engine.frame[10, 30] == game.lut[AVATAR]
 
 
 def test_clicks_hit_the_cell_under_the_pixel() -> None:
     layout = Engine(tiny_game("0000\n0000", rules=(), actions=(ActionId.ACTION6,))).layout
-    # 2x4 cells at scale 16: rows 16..47 hold the board.
-    assert (layout.scale, layout.top, layout.left) == (16, 16, 0)
-    assert layout.cell_at(0, 16) == (0, 0)
-    assert layout.cell_at(15, 31) == (0, 0)
-    assert layout.cell_at(16, 32) == (1, 1)
-    assert layout.cell_at(63, 47) == (1, 3)
-    assert layout.cell_at(0, 15) == (-1, -1)
-    assert layout.cell_at(0, 48) == (-1, -1)
+    # 2x4 cells at scale 16 (64 // 4): rows 18..49 hold the board (4 + (60 - 32) // 2 = 18).
+    assert (layout.scale, layout.top, layout.left) == (16, 18, 0)
+    assert layout.cell_at(0, 18) == (0, 0)
+    assert layout.cell_at(15, 33) == (0, 0)
+    assert layout.cell_at(16, 34) == (1, 1)
+    assert layout.cell_at(63, 49) == (1, 3)
+    assert layout.cell_at(0, 17) == (-1, -1)
+    assert layout.cell_at(0, 50) == (-1, -1)
+    assert layout.cell_at(5, 1) == (-1, -1), "the status strip is not the board"
     for row in range(2):
         for col in range(4):
             assert layout.cell_at(*layout.pixel_of(row, col)) == (row, col)

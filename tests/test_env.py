@@ -146,7 +146,7 @@ def test_reward_is_one_per_completed_level(walk) -> None:
     obs, reward, terminated, truncated, info = walk.step(Action.RIGHT)
     assert (reward, terminated, truncated) == (1.0, False, False)
     assert (info["level"], info["levels_completed"], info["level_action_count"], info["action_count"]) == (1, 1, 0, 2)
-    np.testing.assert_array_equal(obs, Engine(walk_game(), level=1).frame)
+    np.testing.assert_array_equal(obs[4:], Engine(walk_game(), level=1).frame[4:])  # the board; the strip differs
     _, reward, terminated, _, info = walk.step(Action.RIGHT)
     assert (reward, terminated, info["state"]) == (1.0, False, "NOT_FINISHED")
 

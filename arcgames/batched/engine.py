@@ -35,6 +35,7 @@ from torch import Tensor
 
 from arcgames import batch
 from arcgames.actions import FRAME_SIZE, ActionId, InvalidActionError
+from arcgames.draw import STRIP_KEYS, UNDRAWN
 from arcgames.engine import GameEndedError, GameState, compiled
 from arcgames.game import Game
 from arcgames.kinds import FLAGS, OBJECT_BASE
@@ -115,9 +116,7 @@ class BatchedEngine:
         for index, lv in enumerate(levels):
             starts[index, :, : lv.layout.height, : lv.layout.width] = lv.start.grid
         start_vars = np.stack([lv.start.vars for lv in levels])
-        layouts = np.array([[lv.layout.height, lv.layout.width, lv.layout.scale, lv.layout.top, lv.layout.left]
-                            for lv in levels], dtype=np.int64)  # fmt: skip
-        self._config = (starts, start_vars, layouts, FLAGS.copy())
+        self._config = (starts, start_vars, game.look.layouts, FLAGS.copy())
         allowed = np.zeros(8, dtype=bool)
         allowed[[ActionId.RESET, *game.actions]] = True
         # legal[state, action type]: what each game state allows (after WIN nothing, after GAME_OVER RESET).
@@ -156,9 +155,7 @@ class BatchedEngine:
             np.zeros(n, dtype=bool),
         )
         frames = np.full((n, FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
-        shown = np.full((n, height, width), batch.UNDRAWN, dtype=np.uint8)
-        background = np.array([game.background], dtype=np.uint8)
-        self._view = (game.lut.copy(), background, frames, shown, np.full(n, -1, dtype=np.int64))
+        self._view = (game.look.arrays(), frames, *self._drawn(n))
         self._frames = torch.from_numpy(frames)
         self._frames_stale = True
         self.reset()
@@ -282,16 +279,25 @@ class BatchedEngine:
             self._frames_stale = False
         return self._frames
 
-    def render(self, grid: Tensor, level: Tensor) -> Tensor:
-        """Frames (M, 64, 64) of any padded boards (M, 2, H, W) on levels (M,), e.g. ``FinalStates``."""
+    def _drawn(self, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What m frames show, as nothing drawn yet: (terrain, object) pairs, levels, the strips' inputs."""
+        return (np.full((m, self.height, self.width), UNDRAWN, dtype=np.uint16), np.full(m, -1, dtype=np.int64),
+                np.full((m, STRIP_KEYS), -1, dtype=np.int64))  # fmt: skip
+
+    def render(self, grid: Tensor, vars: Tensor, level: Tensor, levels_completed: Tensor, game_state: Tensor) -> Tensor:
+        """Frames (M, 64, 64) of any plays: padded boards (M, 2, H, W), their vars (M, 8), and (M,) levels,
+        levels completed and game states, e.g. a ``FinalStates``' fields."""
         m = grid.shape[0]
         frames = np.empty((m, FRAME_SIZE, FRAME_SIZE), dtype=np.uint8)
-        shown = np.empty((m, self.height, self.width), dtype=np.uint8)
-        view = (self._view[0], self._view[1], frames, shown, np.full(m, -1, dtype=np.int64))
+        frames[:, :, :] = self.game.background
+        view = (self._view[0], frames, *self._drawn(m))
+
+        def column(values: Tensor, dtype: type) -> np.ndarray:
+            return np.ascontiguousarray(values.numpy(), dtype=dtype)
+
         # A state tuple of the same types as the engine's, so that the compiled drawing loop is reused.
-        boards = np.ascontiguousarray(grid.numpy())
-        levels = np.ascontiguousarray(level.numpy(), dtype=np.int64)
-        state = (boards, self._state[1][:m], levels, *self._state[3:])
+        state = (column(grid, np.uint8), column(vars, np.int32), column(level, np.int64),
+                 column(levels_completed, np.int64), column(game_state, np.int64), *self._state[5:])  # fmt: skip
         batch.run_ranges(batch.draw_range, m, state, self._config, view)
         return torch.from_numpy(frames)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from arcgames.draw import Counter
 from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel, kernel
 from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, MOVED, SOLID, Layer, define_kind
 from arcgames.primitives.base import (
@@ -52,7 +53,7 @@ GEM_3 = define_kind("gem_3", Layer.TERRAIN, "pink")
 _FOGGY = [False] * 256  # is this terrain kind fog?
 _FOG_REVEALS = list(range(256))  # fog kind -> the kind it hides; every other kind -> itself
 for _name in ("floor", "wall", "lava", "goal", "gem_1", "gem_2", "gem_3"):
-    _fog = define_kind(f"fog_{_name}", Layer.TERRAIN, FOG_COLOUR, solid=SOLID[KINDS[_name].id])
+    _fog = define_kind(f"fog_{_name}", Layer.TERRAIN, FOG_COLOUR, solid=SOLID[KINDS[_name].id], tile=False)
     _FOGGY[_fog], _FOG_REVEALS[_fog] = True, KINDS[_name].id
 
 PATROLS = tuple(define_kind(f"patrol_{h}", Layer.OBJECTS, "blue") for h in _HEADING_NAMES)
@@ -77,6 +78,11 @@ HEADING_DY = np.array([dy for dy, _ in HEADINGS], dtype=np.int64)
 HEADING_DX = np.array([dx for _, dx in HEADINGS], dtype=np.int64)
 LANDED = 0x80  # a terrain bit no kind uses (terrain ids are below 128): patrol marks where a patroller landed
 TALLIED, LAST_GEM, OUT_OF_ORDER = int(Var.TALLIED), int(Var.LAST_GEM), int(Var.OUT_OF_ORDER)
+# The status strip: one white pip per unit tallied (as a full tally mark), one per unit of the last gem's value,
+# and a red pip once a gem came out of order.
+TALLY_SHOWN = Counter(Var.TALLIED, "white", 12)
+LAST_GEM_SHOWN = Counter(Var.LAST_GEM, "sky", 3)
+ORDER_SHOWN = Counter(Var.OUT_OF_ORDER, "red", 1)
 
 
 # --- rules -----------------------------------------------------------------------
@@ -194,7 +200,7 @@ def reveal_fog(grid, vars, act, flags):
                         objects[ny, nx] = UNHIDE[objects[ny, nx]]
 
 
-@rule
+@rule(counters=(TALLY_SHOWN, LAST_GEM_SHOWN, ORDER_SHOWN))
 def fill_tally(grid, vars, act, flags):
     """An avatar on a numbered gem picks it up and fills as many empty tally marks as its value, in reading order."""
     terrain, objects = grid[0], grid[1]
@@ -253,26 +259,26 @@ def k_count(cells, kind):
     return found
 
 
-@condition
+@condition(counters=(TALLY_SHOWN,))
 def tally_exact(grid, vars, flags):
     """Won when the picked-up gems' values add up to exactly the number of tally marks."""
     marks = k_count(grid[0], TALLY_FULL)
     return marks > 0 and k_count(grid[0], TALLY) == 0 and vars[TALLIED] == marks
 
 
-@condition
+@condition(counters=(TALLY_SHOWN,))
 def tally_overflow(grid, vars, flags):
     """Lost when the picked-up gems' values add up to more than the number of tally marks."""
     return vars[TALLIED] > k_count(grid[0], TALLY) + k_count(grid[0], TALLY_FULL)
 
 
-@condition
+@condition(counters=(ORDER_SHOWN,))
 def gems_in_order(grid, vars, flags):
     """Holds while every gem picked up was at least the one before it (a win needs it: wins outrank losses)."""
     return vars[OUT_OF_ORDER] == 0
 
 
-@condition
+@condition(counters=(ORDER_SHOWN,))
 def gems_out_of_order(grid, vars, flags):
     """Lost once a gem smaller than the one picked up before it is picked up."""
     return vars[OUT_OF_ORDER] != 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
+from arcgames.draw import Counter
 from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, helper_kernel, kernel
 from arcgames.kinds import F_SOLID, MOVED
 
@@ -33,7 +34,7 @@ def _register(table: dict, what: str, name: str, prim) -> None:
 _SIGNATURES = {"rule": ("grid", "vars", "act", "flags"), "condition": ("grid", "vars", "flags")}
 
 
-def _primitive(fn: Callable, role: Role, register: bool) -> Primitive:
+def _primitive(fn: Callable, role: Role, register: bool, counters: tuple[Counter, ...] = ()) -> Primitive:
     """Check ``fn``'s signature, compile it and (unless ``register`` is False) register it by name."""
     params = tuple(inspect.signature(fn).parameters)
     if params[: len(_SIGNATURES[role])] != _SIGNATURES[role]:
@@ -41,33 +42,44 @@ def _primitive(fn: Callable, role: Role, register: bool) -> Primitive:
             f"{role} {fn.__name__!r} takes ({', '.join(params)}); a {role} kernel takes "
             f"({', '.join(_SIGNATURES[role])}) and works on the board arrays (see docs/authoring.md)"
         )
-    prim = Primitive(fn.__name__, role, kernel(fn), (), fn.__doc__, fn.__module__)
+    prim = Primitive(fn.__name__, role, kernel(fn), (), fn.__doc__, fn.__module__, _checked(fn.__name__, counters))
     if register:
         _register(RULES if role == "rule" else CONDITIONS, role, fn.__name__, prim)
     return prim
 
 
-def rule(fn: Callable | None = None, *, register: bool = True):
+def _checked(name: str, counters) -> tuple[Counter, ...]:
+    counters = tuple(counters)
+    for counter in counters:
+        if not isinstance(counter, Counter):
+            raise TypeError(f"{name}: counters= takes arcgames.draw.Counter(slot, colour, most) items, got {counter!r}")
+    return counters
+
+
+def rule(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = ()):
     """Compile ``fn(grid, vars, act, flags) -> None`` as a rule kernel and register it under its name.
 
-    ``@rule(register=False)`` compiles without registering: for a rule one test needs."""
+    ``@rule(register=False)`` compiles without registering: for a rule one test needs. ``counters`` says how the
+    ``vars`` slots it keeps are shown in the status strip (:class:`arcgames.draw.Counter`)."""
     if fn is None:
-        return lambda f: _primitive(f, "rule", register)
-    return _primitive(fn, "rule", register)
+        return lambda f: _primitive(f, "rule", register, counters)
+    return _primitive(fn, "rule", register, counters)
 
 
-def condition(fn: Callable | None = None, *, register: bool = True):
+def condition(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = ()):
     """Compile ``fn(grid, vars, flags) -> bool`` as a condition kernel and register it under its name
-    (``@condition(register=False)``: compile only)."""
+    (``@condition(register=False)``: compile only; ``counters``: as for :func:`rule`)."""
     if fn is None:
-        return lambda f: _primitive(f, "condition", register)
-    return _primitive(fn, "condition", register)
+        return lambda f: _primitive(f, "condition", register, counters)
+    return _primitive(fn, "condition", register, counters)
 
 
-def template(compiled_kernel, role: Role, name: str, params: tuple[int, ...], doc: str) -> Primitive:
+def template(compiled_kernel, role: Role, name: str, params: tuple[int, ...], doc: str,
+             counters: tuple[Counter, ...] = ()) -> Primitive:  # fmt: skip
     """Register ``name`` as an instance of a template kernel with its kinds fixed to ``params``."""
     module = compiled_kernel.py_func.__module__
-    prim = Primitive(name, role, compiled_kernel, tuple(int(p) for p in params), doc, module)
+    prim = Primitive(name, role, compiled_kernel, tuple(int(p) for p in params), doc, module,
+                     _checked(name, counters))  # fmt: skip
     _register(RULES if role == "rule" else CONDITIONS, role, name, prim)
     return prim
 

@@ -4,6 +4,7 @@ gravity, chasers, lights, switches, and the conditions that judge them."""
 from __future__ import annotations
 
 from arcgames.actions import ActionId
+from arcgames.draw import Counter
 from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, kernel
 from arcgames.kinds import (
     AVATAR,
@@ -44,6 +45,7 @@ from arcgames.primitives.base import (
 from arcgames.state import Var
 
 KEYS = int(Var.KEYS)
+KEYS_HELD = (Counter(Var.KEYS, "yellow", 8),)  # one yellow pip per key carried
 CLICK = int(ActionId.ACTION6)
 INTERACT = int(ActionId.ACTION5)
 CROSS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # a cell and its four neighbours
@@ -78,7 +80,7 @@ def push_blocks(grid, vars, act, flags):
                 objects[ny, nx] = 0
 
 
-@rule
+@rule(counters=KEYS_HELD)
 def unlock_doors(grid, vars, act, flags):
     """Walking into a door while carrying a key spends the key and opens the door for good."""
     dy, dx = act[ACT_DY], act[ACT_DX]
@@ -96,7 +98,7 @@ def unlock_doors(grid, vars, act, flags):
                 vars[KEYS] -= 1
 
 
-@rule
+@rule(counters=KEYS_HELD)
 def collect_items(grid, vars, act, flags):
     """An avatar on a key or gem picks it up; keys are counted, gems just vanish."""
     terrain, objects = grid[0], grid[1]

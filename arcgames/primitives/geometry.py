@@ -15,9 +15,9 @@ from arcgames.primitives.base import CLICK, FLOODED, click_cycle, condition, k_s
 
 # --- kinds -----------------------------------------------------------------------
 
-SHADE = define_kind("shade", Layer.TERRAIN, "dark_grey")  # a darker floor, to draw tiles and frames
-PIPE = define_kind("pipe", Layer.TERRAIN, "grey")
-WATER = define_kind("water", Layer.TERRAIN, "sky")  # a pipe that a source fills
+SHADE = define_kind("shade", Layer.TERRAIN, "dark_grey", tile=False)  # a darker floor, to draw tiles and frames
+PIPE = define_kind("pipe", Layer.TERRAIN, "grey", tile=False)
+WATER = define_kind("water", Layer.TERRAIN, "sky", tile=False)  # a pipe that a source fills
 ROTOR = define_kind("rotor", Layer.TERRAIN, "white", clickable=True)  # the hub a block turns around
 SOURCE = define_kind("source", Layer.TERRAIN, "blue")
 SINK = define_kind("sink", Layer.TERRAIN, "green")
