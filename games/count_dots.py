@@ -3,8 +3,11 @@
 White dots, some inside blue rings; a bank of lamps below. Clicking a lamp switches it.
 The level is won when as many lamps are lit as there are dots inside rings (dots outside
 every ring, or inside a ring with a gap, do not count, and several rings add up), and,
-where the lamps stand in several rows, each row has more lit than the row above. Levels
-2-5 are generated; every lamp can be switched, so every level can be won.
+where the lamps stand in several rows, each row has more lit than the row above (the rows grow
+longer downwards, a staircase, and the first level with rows starts lit as one). Levels 2-8 are
+generated, each adding one idea; every lamp can be switched, so every level can be won. Lamps
+stand side by side (the frame draws each as its own tile), so that a row of up to 17 fits
+the one cell size of the game.
 """
 
 import random
@@ -18,15 +21,17 @@ from arcgames.seeds import level_seed
 ID, SPLIT = "0ce9", "public"
 LEGEND = {"x": ("loop", ""), "o": ("dot", ""), "0": ("lamp_off", ""), "1": ("lamp_on", "")}
 LEVEL_1 = """
-.........
-.xxxxxxx.
-.x.....x.
-.x.o.o.x.
-.x.....x.
-.xxxxxxx.
-.........
-.0.0.0.0.
-.........
+...................
+..xxxxxxxxxxxxxxx..
+..x.............x..
+..x..o..o..o..o.x..
+..x.............x..
+..x..o..o..o..o.x..
+..x.............x..
+..xxxxxxxxxxxxxxx..
+...................
+.000000000.........
+...................
 """
 SPOTS = [(y, x) for y in (0, 2) for x in (0, 2, 4)]  # where dots go inside a ring, never touching each other
 
@@ -41,7 +46,7 @@ def generate(seed: int, inside: list[int], strays: int, rows: list[int], lit: li
         raise ValueError(f"rings of {inside} dots (at most {len(SPOTS)} each) cannot be shown on lamp rows {rows}, "
                          "or are shown at the start")  # fmt: skip
     rng = random.Random(seed)
-    width = max(19, 2 * max(rows) + 1)
+    width = max(19, max(rows) + 2)
     top = [["."] * width for _ in range(7 * ((len(inside) + 1) // 2) + 1)]
     for i, count in enumerate(inside):
         y0, x0 = 1 + 7 * (i // 2), 1 + 9 * (i % 2) + rng.randrange(2)
@@ -60,7 +65,7 @@ def generate(seed: int, inside: list[int], strays: int, rows: list[int], lit: li
     for length, on in zip(rows, lit, strict=True):
         lamps = ["1"] * on + ["0"] * (length - on)
         rng.shuffle(lamps)
-        bank += [["."] * width, list(".".join(lamps).ljust(width - 1, ".").rjust(width, "."))]
+        bank += [["."] * width, list(("." + "".join(lamps)).ljust(width, "."))]  # lamps side by side, left-aligned
     return "\n".join("".join(row) for row in [*top, *bank, ["."] * width])
 
 
@@ -90,11 +95,14 @@ def _enclosed(top: list, y: int, x: int) -> bool:
     return "x" in row[:x] and "x" in row[x:] and "x" in column[:y] and "x" in column[y:]
 
 
-GENERATED = [
-    generate(level_seed(ID, SPLIT, 0), inside=[4], strays=2, rows=[7], lit=[7]),
-    generate(level_seed(ID, SPLIT, 1), inside=[5, 6], strays=3, rows=[12], lit=[3]),
-    generate(level_seed(ID, SPLIT, 2), inside=[4, 6, 5], strays=2, rows=[12], lit=[2], broken=1),
-    generate(level_seed(ID, SPLIT, 3), inside=[6, 4], strays=2, rows=[3, 4, 5], lit=[3, 0, 0]),
+GENERATED = [  # each level adds one idea to the ones before it
+    generate(level_seed(ID, SPLIT, 1), inside=[6, 5], strays=0, rows=[13], lit=[0]),
+    generate(level_seed(ID, SPLIT, 2), inside=[6, 5], strays=4, rows=[13], lit=[1]),
+    generate(level_seed(ID, SPLIT, 3), inside=[6, 4, 6], strays=2, rows=[12], lit=[0], broken=1),
+    generate(level_seed(ID, SPLIT, 4), inside=[2, 3], strays=4, rows=[14], lit=[13]),
+    generate(level_seed(ID, SPLIT, 5), inside=[5, 4], strays=2, rows=[3, 4, 5], lit=[1, 2, 0]),
+    generate(level_seed(ID, SPLIT, 6), inside=[6, 5], strays=2, rows=[4, 5, 6], lit=[3, 2, 1]),
+    generate(level_seed(ID, SPLIT, 7), inside=[6, 5, 4], strays=2, rows=[6, 6], lit=[6, 0], broken=1),
 ]
 
 GAME = Game(
@@ -116,11 +124,14 @@ GAME = Game(
             "geometry.inside_outside",
         ),
         levels=(
-            "two dots in a ring, four dark lamps: light two",
-            "dots outside the ring do not count, and lamps already lit must be counted too",
+            "eight dots in a ring, nine dark lamps: light eight",
             "two rings: their counts add up",
+            "dots outside the rings do not count, and a lamp already lit counts too",
             "a ring with a gap encloses nothing, so its dots do not count",
-            "three rows of lamps: the total still counts the dots, and each row must hold more than the one above",
+            "more lamps lit than dots: switch lamps off",
+            "rows of lamps that grow like a staircase, lit one and two: each row must hold more lit than the row above",
+            "the rows start lit the wrong way round, most at the top: move the light down",
+            "a broken ring among whole ones, and two rows whose top row starts full",
         ),
     ),
 )

@@ -14,45 +14,86 @@ from arcgames.primitives.agents import all_on_goals, mirror_move, twin_touches_l
 
 LEVELS = [
     """
-#########
-#..G.G..#
-#.......#
-#@.....T#
-#########
+###############
+#....#G.G.....#
+#.............#
+#.............#
+#.............#
+#@...........T#
+###############
 """,
     """
-#########
-#@.....T#
-#.......#
-#....#..#
-#.......#
-#..G..G.#
-#########
+###############
+#@.....#.....T#
+#.............#
+#............##
+#.............#
+#....G.....G..#
+###############
 """,
     """
-###########
-#@...#...T#
-#....#....#
-#G...#G.#.#
-#.#####..##
-###########
+###############
+#@.......#...T#
+#.#......#.####
+#...........#.#
+#...#.....##..#
+##.#..........#
+#G..#........G#
+###############
 """,
     """
-###########
-#@..##..GT#
-#.LG.#..L.#
-#...L#..#.#
-#...L#..#.#
-###########
+###############
+#@#.........#T#
+#....##.#.....#
+#.#.#.........#
+##.##.........#
+#G.......#..#G#
+#.......#..#..#
+###############
 """,
     """
-###########
-#@.L.#.G.T#
-#G.#.##..L#
-#..L.#....#
-#.L..#..L.#
-#....#....#
-###########
+###############
+#@...........T#
+##....L#L...LL#
+#............##
+#.......L..L.##
+#GL..L..L...LG#
+#.LLL..#..#...#
+###############
+""",
+    """
+###############
+#@..L....L...T#
+#.L......L##..#
+#.##.......L.L#
+#..#.L.#L.....#
+#G.#..#L..LL.G#
+#L.###..#L#L.L#
+###############
+""",
+    """
+###############
+#@.##.L......T#
+##...#..#L.#.##
+#..L...#...L.L#
+#L##.L#.L...L.#
+#...#L#.###...#
+#.L....L.#...L#
+#GL.#.L.L#.#.G#
+#LL........L..#
+###############
+""",
+    """
+###############
+#@...........T#
+#...L..LL..LL.#
+#L..L.L.....LL#
+#L...#....L..##
+#L..L##.L...L.#
+#L.#.....#....#
+#G#..L.#.L..LG#
+#....#L.#L.L#.#
+###############
 """,
 ]
 
@@ -73,11 +114,14 @@ GAME = Game(
         ),
         priors=("agentness.avatar", "agentness.copy", "geometry.reflection", "geometry.symmetry"),
         levels=(
-            "mirrored goals: the twin copies, reflected",
-            "goals off the mirror axis: a pillar holds the twin back one step",
-            "two rooms with different walls: line the pair up with several bumps",
-            "lava on both sides: every shift must keep the twin off it",
-            "a long chain of shifts between lava and walls",
+            "mirrored goals beside a wall: the twin copies every move, left and right swapped",
+            "goals off the mirror axis: a wall holds one of the pair back while the other walks on",
+            "goals on different rows: walls above and below shift the pair's row gap as well",
+            "scattered walls on both sides: line the pair up with a chain of bumps",
+            "lava: either of the pair on it loses, so every shift must keep both off it",
+            "lava among walls: the bumps that shift the pair lie next to lava",
+            "a larger maze of walls and lava: shifts in both directions, in the right order",
+            "the longest chain: lava fields on both sides and goals at the bottom corners",
         ),
     ),
 )

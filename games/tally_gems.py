@@ -3,8 +3,9 @@
 A row of empty marks in the wall is a tally. Gems come in three colours worth 1, 2 and
 3: picking one up fills that many marks. Fill the tally exactly: a gem worth more than
 the marks left loses, and so does a gem worth less than the one before it (collect in
-ascending order). Guards pace between gems; fog cells hide gems until the avatar is next
-to them.
+ascending order). The marks stand one wall cell apart so that they can be counted, and the
+status strip shows the marks filled, the last gem's value and a red pip once the order broke.
+Guards pace between gems; fog cells hide gems until the avatar is next to them.
 The card below (never shown to agents) lists the priors and what each level tests.
 """
 
@@ -24,47 +25,105 @@ from arcgames.primitives.agents import (
 
 LEVELS = [
     """
-#######
-#||####
-#@.1.1#
-#######
+#|#|#|#########
+#@....#......1#
+#.###.#.#####.#
+#.#.#...#...#.#
+#.#.#####.#.#.#
+#.#1....#.#...#
+#.#####.#.###.#
+#.....#.....#1#
+###############
 """,
     """
-#########
-#||||####
-#..2....#
-#@...3..#
-#.....2.#
-#########
+#|#|#|#|#|#|####
+#@.3...........#
+#..............#
+#..2...........#
+#..............#
+#......2.......#
+#..........2...#
+#..............#
+################
 """,
     """
-#########
-#||||||##
-#.......#
-#@3.2.1.#
-#.......#
-#########
+#|#|#|#|#|#|#|#
+#@....#......1#
+#.###.#.#####.#
+#.#2#...#.2.#.#
+#.#.#####.#.#.#
+#.#1....#.#.2.#
+#.#####.#.###.#
+#...2.#.....#1#
+###############
 """,
     """
-###########
-#|||||#####
-#@....1...#
-#.###.###.#
-#.#2#.#1#.#
-#.#v#.#.#.#
-#....3....#
-###########
+#|#|#|#|#|#|#|#|
+#@.........#...#
+#..3.......2#.##
+#..............#
+#.........#....#
+#..2.......1...#
+###.......1....#
+#..............#
+#.1.#...21.....#
+################
 """,
     """
-############
-#|||||||####
-#@...~....~#
-#.##.##.##.#
-#.#y.x#.3#.#
-#.##v##.##.#
-#..........#
-#.2.~.##.z.#
-############
+#|#|#|#|#|#|#|##
+#@#....#...##..#
+#.##...........#
+#..1#....#.2.###
+#.#..#...#.#.#.#
+#.#v....#......#
+##..##..#...#..#
+#1#.#.#3...2...#
+#.....#..#.#..##
+#..#.#2..#...1.#
+################
+""",
+    """
+#|#|#|#|#|#|#|#|
+#@#...........##
+#..###########.#
+#.#x..#.~.#2...#
+#.#.#.#...#..###
+#...#.....#.~..#
+###...###.###.##
+#1...~#3#..y...#
+#.###.###.##.#.#
+#.....2#.~..#z.#
+################
+""",
+    """
+#|#|#|#|#|#|#|#|
+#@....#...#..#.#
+#.##....#..#...#
+##.x####~.#2...#
+###...#..#.##..#
+#.....v.###.~.##
+#.......#..#...#
+#1.#.~.3...y...#
+#.#.#...#..##.##
+#....#2..~.##z.#
+################
+""",
+    """
+#|#|#|#|#|#|#|#|
+#@.#.#.......#.#
+#..#.....#..#.##
+#.#x....~..2..##
+#.#..2#z#.#..#.#
+#..###v#..#.~#.#
+##......#....1##
+#1#.#~.3#.#y...#
+#.#.#.##...#.#.#
+#...#.#.#~..##.#
+#.##.###.#..##.#
+#...1#.v#....#.#
+##...#.##......#
+#3.~..........2#
+################
 """,
 ]
 
@@ -105,11 +164,15 @@ GAME = Game(
             "objectness.containment",
         ),
         levels=(
-            "each gem fills a mark: fill the tally",
-            "colours are worth more: two plus three overshoots, two twos fit",
-            "smallest first: walk round the bigger gems to the one",
-            "a guard paces over the cheap gem: time it or take the long sum",
-            "fog hides gems: look before you pick, with a guard walking through fog",
+            "each gem fills one mark, and the marks stand apart so they can be counted: three gems, three marks",
+            "colours are worth more: sky gems fill two marks, pink three; the three by the start fits no sum",
+            "ones deep in the maze, twos on the way: a gem worth less than the last one loses "
+            "(the strip shows the last gem's value)",
+            "all three values and more gems than the tally takes: a sum that fits, smallest first",
+            "a guard paces the corridor by the start: cross it when it has turned away",
+            "fog hides gems until the avatar stands next to it: look before picking",
+            "fog and a guard together, with a longer tally",
+            "two guards, fog and the longest tally: plan the sum, the order and the timing",
         ),
     ),
 )

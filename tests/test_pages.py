@@ -113,7 +113,10 @@ def test_play_page_keys_undo_reset_win_and_a_verified_recording(browser, web_pla
     wait_actions(page, 0)
     scale = int(page.eval_on_selector("#board", "c => c.dataset.scale"))
     assert scale >= 8 and page.locator("#board").bounding_box()["width"] == 64 * scale  # a whole-number scale
-    assert page.text_content("#status-line") == "level 1 of 5    actions: 0 this level, 0 total    playing"
+    assert (
+        page.text_content("#status-line")
+        == f"level 1 of {get_game(MOVER).num_levels}    actions: 0 this level, 0 total    playing"
+    )
     available = {b.get_attribute("data-action") for b in page.locator("#pad button.available").all()}
     assert available == {"ACTION1", "ACTION2", "ACTION3", "ACTION4", "ACTION7", "RESET"}
 
@@ -135,7 +138,10 @@ def test_play_page_keys_undo_reset_win_and_a_verified_recording(browser, web_pla
     for action in solution:
         page.keyboard.press(KEY_OF[action.id])
     page.wait_for_function("() => document.body && document.body.dataset.levels === '1'", timeout=10_000)
-    page.wait_for_function("() => document.getElementById('status-line').textContent.startsWith('level 2 of 5')")
+    levels = get_game(MOVER).num_levels
+    page.wait_for_function(
+        f"() => document.getElementById('status-line').textContent.startsWith('level 2 of {levels}')"
+    )
     if os.environ.get("ARCGAMES_SCREENSHOTS"):  # refreshes the README's pictures
         page.keyboard.press("ArrowUp")
         wait_actions(page, 5 + len(solution))
@@ -303,7 +309,7 @@ def test_pages_are_served_with_a_strict_csp_and_nothing_else_is(pages) -> None:
 def test_page_actions_count_as_in_the_window(pages) -> None:
     client, key, card = pages
     view = client.post("/web/api/start", json={"card_id": card, "game_id": MOVER}, headers=key).json()
-    assert view["status"] == "level 1 of 5    actions: 0 this level, 0 total    playing"
+    assert view["status"] == f"level 1 of {get_game(MOVER).num_levels}    actions: 0 this level, 0 total    playing"
     assert view["help"][0] == "Controls" and "space\tinteract (not used here)" in view["help"]
     assert "R\trestart the level" in view["help"] and "RESET" in view["available"]
     guid = view["guid"]
@@ -468,7 +474,7 @@ def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser,
     assert f"failed game {CLICKER}: 0 of 2 first-time players solved every level; the human test needs 2" in report
     baselines = json.loads((tmp_path / "h.json").read_text())
     mover = baselines["games"][MOVER]
-    assert mover["validated"] and [lv["status"] for lv in mover["levels"]] == ["ok"] * 5
+    assert mover["validated"] and [lv["status"] for lv in mover["levels"]] == ["ok"] * get_game(MOVER).num_levels
     solver_first = len(solve(get_game(MOVER), 0).actions)
     assert mover["levels"][0]["count"] == solver_first + 2  # upper median of n and n+2 (the reload player's undo)
 
@@ -483,7 +489,8 @@ def test_a_study_assigns_games_records_first_plays_and_builds_baselines(browser,
     board = json.loads(ran.stdout)
     assert not board["skipped"]
     levels = board["baselines"][MOVER]["levels"]
-    assert [lv["source"] for lv in levels] == ["human"] * 5 and levels[0]["count"] == solver_first + 2
+    assert [lv["source"] for lv in levels] == ["human"] * get_game(MOVER).num_levels
+    assert levels[0]["count"] == solver_first + 2
     assert {lv["study"] for lv in levels} == {"pilot"}  # the provenance every leaderboard row shows
     assert json.loads((cards[0] / "manifest.json").read_text())["study"] == "pilot"
     assert all(lv["source"] == "solver" for lv in board["baselines"][CLICKER]["levels"])  # failed the human test
