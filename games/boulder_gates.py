@@ -13,43 +13,97 @@ from arcgames.primitives import gravity, interact_switch, move_avatar, push_bloc
 
 LEVELS = [
     """
-#######
-#@.X.G#
-#S#####
-#######
+############
+#@.........#
+#..........#
+#...####X###
+#...#......#
+#S..#.....G#
+############
 """,
     """
-#########
-#@..O..G#
-#S##X####
-####.####
-#########
+##############
+#............#
+#.@..........#
+#S...........#
+######.#######
+######..O...G#
+########X#####
+########.#####
+##############
 """,
     """
-##########
-#S@.O....#
-####X#####
-####.#####
-####.#####
-####...G##
-##########
+##############
+#S...........#
+#............#
+#.@....O.....#
+#######X######
+#######.######
+#G...........#
+##############
 """,
     """
-##########
-#@.X.....#
-#S##_###.#
-#......S.#
-#G########
-##########
+###############
+#@....#.......#
+#.....X.......#
+#.S...#.....S.#
+#######_#######
+#.............#
+#G............#
+###############
 """,
     """
-#############
-#S@..O...X..#
-#####X###_#.#
-#...O.......#
-#.###X###.#.#
-#G_....._.#S#
-#############
+###############
+#@............#
+#.............#
+#.....O......S#
+######X########
+######.########
+######.########
+#.........O..G#
+##########X####
+##########.####
+###############
+""",
+    """
+################
+#@....#........#
+#.....X........#
+#.S...#......S.#
+#######_########
+#.....#........#
+#..G..X...S....#
+################
+""",
+    """
+################
+#@.....#.....###
+#......#..S..###
+#..O..S#.....XG#
+###X#####_######
+###.###.......##
+###.###.......##
+###.###...S...##
+###..O..########
+#####X##########
+#####.##########
+################
+""",
+    """
+################
+#.......@#...###
+#........#.S.###
+#...O....#...###
+#S..O....#...XG#
+####X.####_#####
+####.#####....S#
+####.####......#
+####.####......#
+####.####......#
+####...O...#####
+#######X########
+#######.########
+################
 """,
 ]
 
@@ -81,11 +135,14 @@ GAME = Game(
             "geometry.connectivity",
         ),
         levels=(
-            "a lever opens the gate to the goal",
-            "a boulder on a trapdoor: open it and the boulder drops away",
-            "push the boulder off the trapdoor before opening it, or it plugs the shaft",
+            "a lever across the room opens the gate to the goal",
+            "a boulder on a trapdoor plugs the tunnel: pushing it on jams the goal, opening drops it away",
+            "push the boulder off the trapdoor before opening it, or it plugs the shaft below",
             "the lever opens one gate and closes another: cross, flip again from the far side",
-            "both twists at once",
+            "push one boulder off its trapdoor, then the same lever drops the other out of the tunnel",
+            "three levers in a row: every flip opens the way ahead and closes the way behind",
+            "plug, drop and three flips in one cave",
+            "two boulders stacked on the trapdoor: only one way to push them clears it; then the long flip chain",
         ),
     ),
 )

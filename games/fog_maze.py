@@ -2,8 +2,8 @@
 
 A maze under fog that lifts for good on and next to the avatar, showing floor, wall,
 lava or the goal; reach the goal without touching lava. Undo brings the fog back, so
-what was seen must be remembered. Later a guard walks the fog (hidden until close) and a
-chaser hunts through it.
+what was seen must be remembered. Later a guard paces a corridor in plain sight, a chaser hunts
+through the fog, and generated mazes show the goal from afar or hide a chaser.
 The card below (never shown to agents) lists the priors and what each level tests.
 """
 
@@ -70,22 +70,45 @@ def generate(seed: int, rows: int = 4, cols: int = 5, lava: int = 3, loops: int 
     )
 
 
+def station(level: str, chasers: tuple[tuple[int, int], ...] = (), show_goal: bool = False) -> str:
+    """A generated maze with a chaser on each fogged floor cell (row, column) in ``chasers`` and, with
+    ``show_goal``, the goal in plain sight from the first frame (the straight way to it is rarely the safe one)."""
+    grid = [list(row) for row in level.split("\n")]
+    for y, x in chasers:
+        if grid[y][x] != FOGGED["."]:
+            raise ValueError(f"a chaser goes on fogged floor, but row {y}, column {x} holds {grid[y][x]!r}")
+        grid[y][x] = "c"
+    text = "\n".join("".join(row) for row in grid)
+    return text.replace(FOGGED["G"], "G") if show_goal else text
+
+
 LEVELS = [
     """
-#########
-#@.~~%~~#
-#..~~~~g#
-#########
+###########
+#@.~%~~~~~#
+#..~~~%~%~#
+#~%~%~~%~~#
+#~~~~%~~~%#
+#%~%~~~%~g#
+###########
 """,
-    generate(level_seed(ID, SPLIT, 1), rows=4, cols=5, lava=3, loops=2),
-    generate(level_seed(ID, SPLIT, 2), rows=4, cols=5, lava=3, loops=2),
+    """
+#############
+#@.~~~~%~~~~#
+#..%~%~~~%%.#
+#~~~~~%~%~..#
+#~%%~~%~~~.G#
+#~~~%~~~%~..#
+#############
+""",
+    generate(level_seed(ID, SPLIT, 2), rows=4, cols=6, lava=6, loops=2),
     """
 ###########
-#@.~~~~~=~#
-##=====~=~#
-#~~~~g=~~~#
-#~=~===V=~#
-#~%~~~~~%~#
+#@.~~~~.=~#
+##=====.=~#
+#~~~~g=.~~#
+#~=~===v=~#
+#~%~~~~.%~#
 ###########
 """,
     """
@@ -97,6 +120,9 @@ LEVELS = [
 #~=~~~~~%~#
 ###########
 """,
+    station(generate(level_seed(ID, SPLIT, 5), rows=5, cols=7, lava=8, loops=3), show_goal=True),
+    station(generate(level_seed(ID, SPLIT, 6), rows=6, cols=7, lava=10, loops=3), chasers=((9, 7),)),
+    station(generate(level_seed(ID, SPLIT, 7), rows=6, cols=7, lava=10, loops=3), chasers=((5, 11),), show_goal=True),
 ]
 
 LEGEND = {
@@ -104,8 +130,8 @@ LEGEND = {
     "=": ("fog_wall", ""),
     "%": ("fog_lava", ""),
     "g": ("fog_goal", ""),
-    "V": ("fog_floor", "hidden_patrol_down"),
     "c": ("fog_floor", "chaser"),
+    "v": ("floor", "patrol_down"),
 }
 
 GAME = Game(
@@ -121,15 +147,18 @@ GAME = Game(
     card=Card(
         idea=(
             "A maze under fog that lifts for good next to the avatar; reach the goal without touching lava. "
-            "Undo brings the fog back. Later a hidden guard and a chaser move in the fog."
+            "Undo brings the fog back. Later a guard and chasers move in the fog."
         ),
         priors=PRIORS,
         levels=(
             "fog hides lava and the goal: look around before stepping",
-            "a generated maze under fog: explore, remember dead ends",
-            "a generated maze under fog with lava in its side passages",
-            "a hidden guard paces the corridor the way runs along: dodge it through the side loop",
+            "the goal is in plain sight, but fog hides the lava on the straight way to it",
+            "a generated maze under fog with lava in its side passages: explore, remember dead ends",
+            "a guard paces the corridor the way runs along, in plain sight: dodge it through the side loop",
             "a chaser in the fog: lead it round the loop, then run for the goal",
+            "a larger maze with loops and the goal in sight: the short way is lava, the safe way winds",
+            "a chaser in a lava maze: lead it into a dead end behind a wall, then go on",
+            "maze, lava, a chaser and a goal in sight at once",
         ),
     ),
 )

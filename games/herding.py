@@ -51,37 +51,69 @@ def generate(seed: int, width: int = 10, height: int = 6, pens: tuple[int, ...] 
 
 LEVELS = [
     """
-######
-###p##
-#....#
-#....#
-#..s.#
-#....#
-#@...#
-######
-""",
-    """
 #########
 #####p###
 #.......#
 #.......#
-#.s.....#
 #.......#
-#......@#
+#...s...#
+#.......#
+#.......#
+#@......#
 #########
 """,
-    generate(level_seed(ID, SPLIT, 2), width=9, height=6, pens=(1, 1), rocks=4),
-    generate(level_seed(ID, SPLIT, 3), width=10, height=6, pens=(1, 2), rocks=5),
-    generate(level_seed(ID, SPLIT, 4), width=10, height=7, pens=(2, 1), rocks=6),
     """
-#########
-#########
-#pp.....#
-####....#
-#.s...s.#
-#.......#
-#......@#
-#########
+##########
+######p###
+#........#
+#........#
+#........#
+#.s......#
+#........#
+#........#
+#.......@#
+##########
+""",
+    generate(level_seed(ID, SPLIT, 2), width=12, height=8, pens=(1, 1), rocks=7),
+    generate(level_seed(ID, SPLIT, 3), width=10, height=6, pens=(1, 2), rocks=5),
+    """
+###########
+###########
+#pp.......#
+#####.....#
+#.........#
+#..s...s..#
+#.........#
+#..#......#
+#........@#
+###########
+""",
+    generate(level_seed(ID, SPLIT, 5), width=12, height=7, pens=(1, 1, 1), rocks=7),
+    """
+#############
+#p..........#
+#...........#
+##########..#
+#...........#
+#...........#
+#..##########
+#...........#
+#......s....#
+#..........@#
+#############
+""",
+    """
+#############
+#pp.........#
+#...........#
+##########..#
+#...........#
+#......s....#
+#..##########
+#...........#
+#....s......#
+#..........@#
+#############
 """,
 ]
 
@@ -104,12 +136,14 @@ GAME = Game(
             "numbers.arithmetic",
         ),
         levels=(
-            "one sheep below the pen: walk up behind it",
+            "one sheep below the pen: walk round behind it and drive it up",
             "the sheep is off to the side: drive it along the wall, then up",
-            "a pasture with two one-cell pens: herd each sheep up its own column",
+            "a rocky pasture with two one-cell pens: herd each sheep up its own column",
             "a pen two deep takes two sheep, one deep takes one: the flock splits as the pens count",
-            "three sheep, two pens of different depths, more rocks to trap sheep in corners",
-            "a fenced pen of exactly two cells with a side entrance: line both sheep up along the fence",
+            "a fenced pen with a side entrance: line both sheep up along the fence",
+            "three pens, three sheep and rocks that trap a sheep driven into a corner",
+            "a winding lane: at every bend the avatar must get round the sheep without pushing it into the corner",
+            "two sheep along the same winding lane into one pen: bring them round the bends one after the other",
         ),
     ),
 )

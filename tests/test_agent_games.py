@@ -102,3 +102,15 @@ def test_fog_maze_generator_is_solvable_by_construction_and_fogged() -> None:
                     seen.add(cell)
                     queue.append(cell)
         assert any(plain[y][x] == "G" for y, x in seen), f"the goal is cut off by walls or lava:\n{level}"
+
+
+def test_fog_maze_station_places_chasers_and_shows_the_goal() -> None:
+    maze = fog_maze.generate(public_seed(0), 4, 5, lava=0, loops=0)
+    rows = maze.split("\n")
+    cell = next((y, x) for y, row in enumerate(rows) for x, s in enumerate(row) if s == "~")
+    placed = fog_maze.station(maze, chasers=(cell,), show_goal=True).split("\n")
+    assert placed[cell[0]][cell[1]] == "c"
+    assert sum(row.count("G") for row in placed) == 1 and not any("g" in row for row in placed)
+    one_level(fog_maze.GAME, "\n".join(placed))  # it loads
+    with pytest.raises(ValueError, match="fogged floor"):
+        fog_maze.station(maze, chasers=((0, 0),))
