@@ -67,7 +67,8 @@ def test_suite_report_json_has_the_counts_and_the_audit(capsys: pytest.CaptureFi
     assert depth["games"] == {"name": "games", "target": ">= 24", "value": "1", "passed": False}
     assert depth["solver actions of level 1, median"]["value"] == str(counts[0])
     audit = report["audit"]
-    assert audit["plays"] == 2 and "levels" not in audit and audit["summary"]["explorer"]["levels_played"] == 5
+    assert audit["plays"] == 2 and "levels" not in audit
+    assert audit["summary"]["explorer"]["levels_played"] == len(counts)
     assert [g["name"] for g in audit["goals"]][-1] == "no level falls to more than one strategy at 5x"
 
 
