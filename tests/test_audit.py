@@ -178,12 +178,9 @@ def test_the_suite_meets_the_audit_goal(suite_audit: SuiteAudit, goal: str) -> N
 @pytest.mark.parametrize(
     "target",
     [
-        pytest.param(name, marks=NOT_YET)
-        for name in (
-            "games", "public games", "evaluation games", "levels, the smallest game", "levels per game, median",
-            "solver actions of level 1, median", "solver actions of the last level, median",
-            "solver actions of the whole game, median",
-        )
+        "games", "public games", "evaluation games", pytest.param("levels, the smallest game", marks=NOT_YET),
+        "levels per game, median", "solver actions of level 1, median", "solver actions of the last level, median",
+        "solver actions of the whole game, median",
     ],
 )  # fmt: skip
 def test_the_suite_meets_the_depth_target(target: str) -> None:

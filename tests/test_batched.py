@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
-from collections import deque
+from collections import Counter, deque
 
 import numpy as np
 import pytest
@@ -182,14 +182,17 @@ def run_equivalence(game_id: str, num_envs: int, steps: int, seed: int) -> dict[
 @pytest.mark.parametrize("game_id", list_games())
 def test_batched_engine_equals_scalar_engine(game_id: str) -> None:
     game = get_game(game_id)
-    seen = run_equivalence(game_id, num_envs=8, steps=160, seed=list_games().index(game_id))
-    assert seen["advance"] > 0 and seen["win"] > 0 and seen["reset"] > 0, seen
-    if game.lose:
-        assert seen["game_over"] > 0, seen
-    if ActionId.ACTION7 in game.actions:
-        assert seen["undo"] > 0, seen
-    if ActionId.ACTION6 in game.actions:
-        assert seen["click_hit"] > 0, seen
+    wanted = ["advance", "win", "reset"]
+    wanted += ["game_over"] * bool(game.lose) + ["undo"] * (ActionId.ACTION7 in game.actions)
+    wanted += ["click_hit"] * (ActionId.ACTION6 in game.actions)
+    # A few seeded batches, until the plays have covered every kind of event the game has (deep levels
+    # can keep one batch of random plays from ever losing or winning).
+    seen: Counter = Counter()
+    for attempt in range(4):
+        seen.update(run_equivalence(game_id, num_envs=8, steps=160, seed=list_games().index(game_id) + 1000 * attempt))
+        if all(seen[event] > 0 for event in wanted):
+            break
+    assert all(seen[event] > 0 for event in wanted), seen
 
 
 # --- engine API ----------------------------------------------------------------------
@@ -223,10 +226,11 @@ def test_bad_inputs_are_rejected_with_the_fix_named() -> None:
     clicks = engine("d6nc", n=2)
     with pytest.raises(InvalidActionError, match=r"envs \[1\] sent clicks .* outside the frame"):
         clicks.step(longs(6, 6), longs(3, 64), longs(3, 3))
-    with pytest.raises(ValueError, match=r"level must be an integer in 0\.\.4"):
-        e.reset(level=5)
-    with pytest.raises(ValueError, match=r"envs \[1\] got \[7\]"):
-        e.reset(level=longs(0, 7, 0))
+    last = e.num_levels - 1
+    with pytest.raises(ValueError, match=rf"level must be an integer in 0\.\.{last}"):
+        e.reset(level=last + 1)
+    with pytest.raises(ValueError, match=rf"envs \[1\] got \[{last + 2}\]"):
+        e.reset(level=longs(0, last + 2, 0))
     with pytest.raises(ValueError, match="num_envs must be a positive integer"):
         engine(n=0)
 

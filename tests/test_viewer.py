@@ -156,12 +156,13 @@ def test_history_lists_newest_first_and_survives_bad_files(tmp_path: Path) -> No
 
 
 def test_cli_history_and_replay(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = record("ujzd", [Action.RIGHT] * 3, tmp_path, player="cli")
+    level_1 = list(solve(get_game("ujzd"), 0).actions)
+    path = record("ujzd", level_1, tmp_path, player="cli")
     assert main(["history", "--dir", str(tmp_path), "--json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["game_id"] == "ujzd" and row["levels_completed"] == 1
     assert main(["replay", str(path), "--gif", str(tmp_path / "a.gif"), "--fps", "20"]) == 0
-    assert Image.open(tmp_path / "a.gif").n_frames == 4
+    assert Image.open(tmp_path / "a.gif").n_frames == len(level_1) + 1
     assert main(["history"]) == 0  # the default folder (ARCGAMES_HOME in tmp) may be empty
 
 

@@ -185,7 +185,7 @@ class BatchedVectorEnv(gym.vector.VectorEnv):
         return info
 
     def _add_final(self, info: dict[str, Any], reset: Tensor, final: FinalStates) -> None:
-        frames = self.engine.render(final.grid, final.level)
+        frames = self.engine.render(final.grid, final.vars, final.level, final.levels_completed, final.game_state)
         done = reset.cpu().numpy()
         if self.as_tensor:
             info["final_obs"] = frames
