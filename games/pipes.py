@@ -3,10 +3,11 @@
 The board is a grid of 3x3 tiles, each on a dark or a black square: a hub in the middle and
 pipe arms on some of its four sides. Clicking a white hub turns its tile a quarter turn
 clockwise; tiles whose hub is plain grey pipe are fixed. Water runs from the blue source
-through every joined pipe; join the source to every green sink. Levels 3-5 are generated:
+through every joined pipe; join the source to every green sink. Every level is generated:
 lay a path of tiles from source to sink (and a branch to a second sink), pad the rest with
-fixed decoys, then turn some path tiles away from their place, so every level is solvable
-by construction.
+fixed decoys, then turn some bends and tees of the path one quarter past their place (three
+clockwise clicks each) and leave a few more turnable tiles in place, where a click breaks the
+join; so every level is solvable by construction.
 """
 
 import random
@@ -21,21 +22,6 @@ from arcgames.state import Act, State
 ID, SPLIT = "5v2s", "public"
 LEGEND = {",": ("shade", ""), "-": ("pipe", ""), "|": ("pipe", ""), "x": ("pipe", ""), "~": ("water", ""),
           "r": ("rotor", ""), "I": ("source", ""), "E": ("sink", "")}  # fmt: skip
-HAND_MADE = [
-    """
-....,|,....
-I-x-,r,-x-E
-....,|,....
-""",
-    """
-..|.,|,.
-I.r.,r-.
-..|.,,,.
-.,|,....
-.,x--r.E
-.,,,.|..
-""",
-]
 DIRS = {"N": (-1, 0), "E": (0, 1), "S": (1, 0), "W": (0, -1)}
 SIDE = {step: side for side, step in DIRS.items()}
 CLOCKWISE = "NESW"
@@ -73,17 +59,26 @@ def _draw(rows: int, cols: int, arms: dict, rotors: set, source: int, outs: list
     return "\n".join("".join(row) for row in board)
 
 
-def generate(seed: int, rows: int, cols: int, turns: int, sinks: int = 1, length: int = 0) -> str:
+def generate(seed: int, rows: int, cols: int, turns: int, sinks: int = 1, length: int = 0, still: int = 0) -> str:
     """A level whose main path is ``length`` or more tiles long and whose solution turns ``turns``
-    path tiles; every other tile is a fixed decoy or empty."""
-    rng = random.Random(seed)
+    path tiles, all bends or tees, each one quarter past its place (so three clockwise clicks from it);
+    ``still`` more path tiles turn but start in place, so a click on one breaks the join. Every other
+    tile is a fixed decoy or empty."""
+    rng = random.Random(seed)  # every try draws on, so two seeds never fall into one level
+    while (text := _try(rng, rows, cols, turns, sinks, length, still)) is None:
+        pass
+    return text
+
+
+def _try(rng: random.Random, rows: int, cols: int, turns: int, sinks: int, length: int, still: int) -> str | None:
+    """One try at :func:`generate`'s level, or None where the draw does not fit it."""
     source, outs = rng.randrange(rows), rng.sample(range(rows), sinks)
     arms, main = {(source, 0): "W"}, []
     for out in outs:  # the main path to the first sink, then a branch off it to each further sink
         start = rng.choice(main) if main else (source, 0)
         path = _path(rng, start, (out, cols - 1), rows, cols, set(arms) - {start})
         if path is None or len(main or path) < length:
-            return generate(seed + 2, rows, cols, turns, sinks, length)  # + 2 keeps the seed in its split
+            return None
         main = main or path
         arms.update({cell: "" for cell in path[1:]})
         arms[path[-1]] += "E"
@@ -95,11 +90,15 @@ def generate(seed: int, rows: int, cols: int, turns: int, sinks: int = 1, length
     for cell in rng.sample(free, len(free) * 2 // 3):  # fixed decoys: dead ends, blind bends, tees
         arms[cell] = rng.choice(["N", "NE", "NS", "NEW"])
     arms = {cell: _turn(sides, 0 if cell in laid else rng.randrange(4)) for cell, sides in arms.items()}
-    rotors = set(rng.sample(laid, min(turns, len(laid))))
-    for cell in rotors:  # turn each away from its place: straights have two places, the rest four
-        arms[cell] = _turn(arms[cell], rng.randrange(1, 2 if arms[cell] in ("NS", "EW") else 4))
-    text = _draw(rows, cols, arms, rotors, source, outs)
-    return generate(seed + 2, rows, cols, turns, sinks, length) if geometry.connected(_start(text)) else text
+    # Bends and tees first: each needs three clicks, where a straight needs one.
+    order = sorted(rng.sample(laid, len(laid)), key=lambda cell: arms[cell] in ("NS", "EW"))
+    away, kept = order[:turns], order[turns : turns + still]
+    if any(arms[cell] in ("NS", "EW") for cell in away) or len(kept) < still:
+        return None
+    for cell in away:
+        arms[cell] = _turn(arms[cell], 1)
+    text = _draw(rows, cols, arms, set(away + kept), source, outs)
+    return None if geometry.connected(_start(text)) else text
 
 
 def _start(text: str) -> State:
@@ -118,17 +117,26 @@ def _wet(text: str) -> str:
                      for y, row in enumerate(text.strip("\n").split("\n")))  # fmt: skip
 
 
+LEVELS = [  # (rows, cols, tiles turned away, tiles in place that turn, sinks, least main path length)
+    (2, 3, 3, 2, 1, 0),
+    (3, 3, 4, 2, 1, 5),
+    (3, 4, 5, 2, 1, 6),
+    (4, 4, 6, 2, 2, 8),
+    (4, 4, 7, 1, 1, 9),
+    (5, 4, 7, 1, 2, 9),
+    (5, 4, 8, 0, 1, 11),
+    (5, 4, 8, 0, 2, 11),
+]
 GENERATED = [
-    generate(level_seed(ID, SPLIT, 0), rows=3, cols=4, turns=5, length=6),
-    generate(level_seed(ID, SPLIT, 1), rows=3, cols=5, turns=6, length=9),
-    generate(level_seed(ID, SPLIT, 2), rows=4, cols=4, turns=8, sinks=2, length=9),
+    generate(level_seed(ID, SPLIT, n), rows=rows, cols=cols, turns=turns, still=still, sinks=sinks, length=length)
+    for n, (rows, cols, turns, still, sinks, length) in enumerate(LEVELS)
 ]
 
 GAME = Game(
     id=ID,
     title="Pipes",
     split=SPLIT,
-    levels=[_wet(text) for text in HAND_MADE + GENERATED],
+    levels=[_wet(text) for text in GENERATED],
     actions=(ActionId.ACTION6, ActionId.ACTION7),
     rules=(geometry.rotate_block, geometry.fill_pipes),
     win=(geometry.connected,),
@@ -137,11 +145,15 @@ GAME = Game(
         idea="Turn tiles of pipe until water runs from the source to every sink.",
         priors=("geometry.rotation", "geometry.connectivity", "geometry.shape_matching"),
         levels=(
-            "one straight tile stands across the line: one click turns it into place",
-            "a bend: corners need up to three quarter turns, and turning is only ever clockwise",
-            "a winding path through fixed tiles; water shows how far the join reaches",
-            "a longer path where fixed dead ends tempt the water away",
-            "two sinks: a tee must feed a branch, so one tile serves two paths",
+            "three tiles stand one quarter past their place: turning is only clockwise, so each needs three clicks;"
+            " two more white hubs already carry water, and a click on one breaks the join",
+            "a longer path: water shows how far the join reaches, and where the first wrong tile stands",
+            "a winding path through fixed dead ends and blind bends that tempt the eye",
+            "two sinks: a tee feeds a branch, so one tile serves two paths",
+            "seven tiles to turn on one path, with a tile in place that must be left alone",
+            "a taller board with two sinks: seven tiles to turn along the trunk and the branch",
+            "eight tiles to turn on one long path, every white hub a job",
+            "the finale: two sinks and eight tiles to turn, the branch hidden among fixed decoys",
         ),
     ),
 )

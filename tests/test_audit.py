@@ -162,8 +162,8 @@ def suite_audit(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Sui
         "uniform",
         "aimed",
         "repeat",
-        pytest.param("frame-change", marks=NOT_YET),
-        pytest.param("explorer", marks=NOT_YET),
+        "frame-change",
+        "explorer",
         pytest.param(SEVERAL, marks=NOT_YET),
     ],
 )
