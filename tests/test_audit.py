@@ -129,10 +129,6 @@ def test_bad_arguments_name_the_fix(call, message: str) -> None:
 
 # --- the real suite, held to issue 15's targets ---------------------------------------------------------------------
 
-NOT_YET = pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: today's suite misses this target; the redesign that meets it must drop this mark",
-)
 AUDIT_PLAYS = 5  # per strategy and level: the whole audit at 5x stays near ten seconds
 SEVERAL = "no level falls to more than one strategy"
 
@@ -164,7 +160,7 @@ def suite_audit(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Sui
         "repeat",
         "frame-change",
         "explorer",
-        pytest.param(SEVERAL, marks=NOT_YET),
+        SEVERAL,
     ],
 )
 def test_the_suite_meets_the_audit_goal(suite_audit: SuiteAudit, goal: str) -> None:
@@ -178,7 +174,7 @@ def test_the_suite_meets_the_audit_goal(suite_audit: SuiteAudit, goal: str) -> N
 @pytest.mark.parametrize(
     "target",
     [
-        "games", "public games", "evaluation games", pytest.param("levels, the smallest game", marks=NOT_YET),
+        "games", "public games", "evaluation games", "levels, the smallest game",
         "levels per game, median", "solver actions of level 1, median", "solver actions of the last level, median",
         "solver actions of the whole game, median",
     ],
