@@ -54,6 +54,22 @@ for _palette in (PAINTS, (CANVAS_OFF, CANVAS_ON)):
 # --- rules -----------------------------------------------------------------------
 
 
+@helper_kernel
+def k_turn_tile(cells, y, x):
+    """Turn the 3x3 tile around hub (y, x) a quarter turn clockwise: corners and edge middles each move
+    round one place."""
+    corner = cells[y - 1, x - 1]
+    cells[y - 1, x - 1] = cells[y + 1, x - 1]
+    cells[y + 1, x - 1] = cells[y + 1, x + 1]
+    cells[y + 1, x + 1] = cells[y - 1, x + 1]
+    cells[y - 1, x + 1] = corner
+    edge = cells[y - 1, x]
+    cells[y - 1, x] = cells[y, x - 1]
+    cells[y, x - 1] = cells[y + 1, x]
+    cells[y + 1, x] = cells[y, x + 1]
+    cells[y, x + 1] = edge
+
+
 @rule
 def rotate_block(grid, vars, act, flags):
     """Clicking a rotor turns the 3x3 block around it a quarter turn clockwise (both layers);
@@ -65,18 +81,7 @@ def rotate_block(grid, vars, act, flags):
     if grid[0, y, x] != ROTOR or not (0 < y < h - 1 and 0 < x < w - 1):
         return
     for layer in range(2):
-        cells = grid[layer]
-        # A clockwise quarter turn moves the corners round one place, and the edge middles.
-        corner = cells[y - 1, x - 1]
-        cells[y - 1, x - 1] = cells[y + 1, x - 1]
-        cells[y + 1, x - 1] = cells[y + 1, x + 1]
-        cells[y + 1, x + 1] = cells[y - 1, x + 1]
-        cells[y - 1, x + 1] = corner
-        edge = cells[y - 1, x]
-        cells[y - 1, x] = cells[y, x - 1]
-        cells[y, x - 1] = cells[y + 1, x]
-        cells[y + 1, x] = cells[y, x + 1]
-        cells[y, x + 1] = edge
+        k_turn_tile(grid[layer], y, x)
 
 
 @helper_kernel
@@ -138,22 +143,6 @@ def connected(grid, vars, flags):
 
 
 @helper_kernel
-def k_picture(terrain):
-    """The bounding box (top, bottom, left, right; bottom and right exclusive) of the paint cells,
-    or (0, 0, 0, 0) when there are none."""
-    h, w = terrain.shape
-    top, bottom, left, right = h, 0, w, 0
-    for y in range(h):
-        for x in range(w):
-            if IS_PAINT[terrain[y, x]]:
-                top, bottom = min(top, y), max(bottom, y + 1)
-                left, right = min(left, x), max(right, x + 1)
-    if bottom == 0:
-        return 0, 0, 0, 0
-    return top, bottom, left, right
-
-
-@helper_kernel
 def k_holds(terrain, top, bottom, left, right, kind):
     for y in range(top, bottom):
         for x in range(left, right):
@@ -167,7 +156,7 @@ def mirror_symmetric(grid, vars, flags):
     """Won when the picture (the bounding box of the paint cells) reads the same mirrored left-right,
     or does not ask to: only a picture holding an axis cell (its mirror line) is asked."""
     terrain = grid[0]
-    top, bottom, left, right = k_picture(terrain)
+    top, bottom, left, right = k_box(terrain, IS_PAINT)
     if not k_holds(terrain, top, bottom, left, right, AXIS):
         return True
     for y in range(top, bottom):
@@ -182,7 +171,7 @@ def rotation_symmetric(grid, vars, flags):
     """Won when the picture (the bounding box of the paint cells) reads the same turned half a turn,
     or does not ask to: only a picture holding a pivot cell (its centre of turn) is asked."""
     terrain = grid[0]
-    top, bottom, left, right = k_picture(terrain)
+    top, bottom, left, right = k_box(terrain, IS_PAINT)
     if not k_holds(terrain, top, bottom, left, right, PIVOT):
         return True
     for y in range(top, bottom):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
+from arcgames.kernels import ACT_DX, ACT_DY
 from arcgames.kinds import AVATAR, Layer, define_kind
 from arcgames.primitives.base import condition, rule
+from arcgames.primitives.geometry import k_turn_tile
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -31,22 +32,6 @@ IS_EDGE = np.zeros(256, dtype=np.bool_)
 IS_EDGE[list(EDGES)] = True
 
 # --- rules -----------------------------------------------------------------------
-
-
-@helper_kernel
-def k_turn_tile(terrain, y, x):
-    """Turn the 3x3 tile around hub (y, x) a quarter turn clockwise: corners and edge middles each move
-    round one place."""
-    corner = terrain[y - 1, x - 1]
-    terrain[y - 1, x - 1] = terrain[y + 1, x - 1]
-    terrain[y + 1, x - 1] = terrain[y + 1, x + 1]
-    terrain[y + 1, x + 1] = terrain[y - 1, x + 1]
-    terrain[y - 1, x + 1] = corner
-    edge = terrain[y - 1, x]
-    terrain[y - 1, x] = terrain[y, x - 1]
-    terrain[y, x - 1] = terrain[y + 1, x]
-    terrain[y + 1, x] = terrain[y, x + 1]
-    terrain[y, x + 1] = edge
 
 
 @rule

@@ -12,8 +12,8 @@ from __future__ import annotations
 from arcgames.kernels import ACT_DX, ACT_DY
 from arcgames.kinds import Layer, define_kind
 from arcgames.primitives.base import rule
+from arcgames.primitives.geometry import k_turn_tile
 from arcgames.primitives.paint import k_paint_step, k_painter
-from arcgames.primitives.tiles import k_turn_tile
 
 # --- kinds -----------------------------------------------------------------------
 
