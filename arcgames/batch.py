@@ -7,12 +7,12 @@ for env ``n`` of a batch: action counting, RESET, undo (a ring of the last
 auto-reset an RL loop wants. Each game's generated module runs them over all envs in
 parallel (why two halves around ``advance``: a kernel that took ``advance`` as an
 argument could not be cached on disk, and took seconds to compile in every process),
-and then brings each env's 64x64 frame up to date by redrawing only the cells whose
-(terrain, object) pair changed, and the status strip when its inputs did (:func:`draw_env`,
-the drawing kernel of :mod:`arcgames.draw` that the scalar engine runs too; drawing in the
-same loop keeps the board in cache and saves a second parallel region per step). Torch-free: the arrays are numpy,
-and :class:`arcgames.batched.compiled.CompiledBatchedEngine` hands them to torch as
-views (``torch.from_numpy``: no copies).
+and then brings each env's 64x64 frame up to date by redrawing only the cells that changed,
+and the status strip when its inputs did (:func:`draw_env`, the drawing kernel of
+:mod:`arcgames.draw` that the scalar engine runs too; drawing in the same loop keeps the
+board in cache and saves a second parallel region per step). Torch-free: the arrays are
+numpy, and :class:`arcgames.batched.engine.BatchedEngine` hands them to torch as views
+(``torch.from_numpy``: no copies).
 
 The tuples the kernels take (fixed layouts, so that one compiled loop serves every game):
 
@@ -25,8 +25,8 @@ The tuples the kernels take (fixed layouts, so that one compiled loop serves eve
   auto-reset env restarts); options (4,) int64 (auto_reset, reset_on_game_over,
   max_actions or -1, undo_depth or 0 without undo); acts (N, 5) int64 scratch.
 - ``view``: the game's look (:meth:`arcgames.draw.Look.arrays`: colours, tile kinds, strip geometry),
-  frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, H, W) uint16 (terrain, object)
-  pairs, drawn_level (N,) int64, the strip's inputs (N, :data:`arcgames.draw.STRIP_KEYS`) int64.
+  frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, 2, H, W) uint8, the boards as
+  drawn, drawn_level (N,) int64, the strip's inputs (N, :data:`arcgames.draw.STRIP_KEYS`) int64.
 - ``outputs``: (N,) bool completed, won, lost, truncated, reset; the reset envs' final
   grid (N, 2, H, W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
   scratch: the env loads a level's start at the end of the step.

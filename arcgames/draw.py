@@ -11,8 +11,8 @@ The 64x64 frame has two parts (the layout contract every game relies on):
   centred. At 3 px cells and above, cells of *tile* kinds (:func:`tile_table`) are drawn inset, with a
   1 px line on their right and bottom edges, so that two neighbours of one kind read as two.
 
-Both engines keep what each frame shows (the board cells' (terrain, object) pairs and the strip's
-inputs) and redraw only what changed, so a step that changes one cell redraws one cell.
+Both engines keep what each frame shows (a copy of the board as drawn, and the strip's inputs) and
+redraw only what changed, so a step that changes one cell redraws one cell.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ MARK_WIDTH = 2  # level marks: 2x2 px, 1 px apart (1 px wide, 1 apart, when a ga
 PIP_STEP, PIP_GROUP = 2, 5  # counter pips: 1x2 px, 1 px apart, one more pixel after every 5th
 GROUP_GAP = 3  # px between the level marks and each counter's pips
 CONTENT_TOP, CONTENT_BOTTOM = 1, 3  # strip rows the marks and pips fill (1 and 2)
-UNDRAWN = 0xFFFF  # a (terrain, object) pair no cell holds: forces a redraw
 STRIP_KEYS = 3 + 8  # what the strip shows: level, levels completed, state, then one value per counter
 
 
@@ -133,26 +132,37 @@ def k_fill(frame, y0, y1, x0, x1, colour):
 
 
 @helper_kernel
-def k_draw_board(frame, shown, board, layout, lut, tiles):
-    """Redraw the board cells whose (terrain, object) pair changed since ``shown`` was written."""
-    h, w, scale, top, left = layout[0], layout[1], layout[2], layout[3], layout[4]
-    terrain, objects = board[0], board[1]
-    floor = lut[FLOOR]
+def k_draw_cell(frame, board, r, c, layout, lut, tiles):
+    """Draw board cell (r, c): the colour of the higher of its terrain and object, as a tile where it is one."""
+    scale, top, left = layout[2], layout[3], layout[4]
+    t, o = board[0, r, c], board[1, r, c]
+    visible = max(t, o)
+    y0, x0 = top + r * scale, left + c * scale
+    k_fill(frame, y0, y0 + scale, x0, x0 + scale, lut[visible])
+    if scale >= MIN_TILE_SCALE and tiles[visible]:
+        # The edge line: the terrain under an object (a block on a goal shows the goal), else the floor.
+        edge = lut[t] if o != 0 else lut[FLOOR]
+        k_fill(frame, y0 + scale - 1, y0 + scale, x0, x0 + scale, edge)
+        k_fill(frame, y0, y0 + scale - 1, x0 + scale - 1, x0 + scale, edge)
+
+
+@helper_kernel
+def k_draw_board(frame, shown, board, layout, lut, tiles, whole):
+    """Redraw the board cells that changed since ``shown`` (the board as last drawn, at least as large) was
+    written, or every cell when ``whole``. Most steps change a cell or two, so a row is first compared as a
+    whole (a loop without branches, which the compiler vectorises) and only a changed row's cells are looked at."""
+    h, w = layout[0], layout[1]
     for r in range(h):
-        for c in range(w):
-            t, o = terrain[r, c], objects[r, c]
-            pair = int(t) * 256 + int(o)
-            if pair == shown[r, c]:
+        if not whole:
+            diff = 0
+            for c in range(w):
+                diff |= (board[0, r, c] ^ shown[0, r, c]) | (board[1, r, c] ^ shown[1, r, c])
+            if diff == 0:
                 continue
-            shown[r, c] = pair
-            visible = max(t, o)
-            y0, x0 = top + r * scale, left + c * scale
-            k_fill(frame, y0, y0 + scale, x0, x0 + scale, lut[visible])
-            if scale >= MIN_TILE_SCALE and tiles[visible]:
-                # The edge line: the terrain under an object (a block on a goal shows the goal), else the floor.
-                edge = lut[t] if o != 0 else floor
-                k_fill(frame, y0 + scale - 1, y0 + scale, x0, x0 + scale, edge)
-                k_fill(frame, y0, y0 + scale - 1, x0 + scale - 1, x0 + scale, edge)
+        for c in range(w):
+            if whole or board[0, r, c] != shown[0, r, c] or board[1, r, c] != shown[1, r, c]:
+                shown[0, r, c], shown[1, r, c] = board[0, r, c], board[1, r, c]
+                k_draw_cell(frame, board, r, c, layout, lut, tiles)
 
 
 @helper_kernel
@@ -189,12 +199,12 @@ def k_draw_frame(frame, shown, seen, drawn, board, vars, level, completed, state
     """Bring one frame up to date with a play: a level it did not show yet first clears the board area to the
     background. ``drawn`` (1,) is the level the frame shows; ``look`` is :func:`Look.arrays`'s tuple."""
     lut, tiles, style, placed = look
-    if drawn[0] != level:
+    whole = drawn[0] != level
+    if whole:
         k_fill(frame, BOARD_TOP, FRAME_SIZE, 0, FRAME_SIZE, style[0])
-        shown.reshape(-1)[:] = UNDRAWN
         seen[0] = -1
         drawn[0] = level
-    k_draw_board(frame, shown, board, layouts[level], lut, tiles)
+    k_draw_board(frame, shown, board, layouts[level], lut, tiles, whole)
     k_draw_strip(frame, seen, vars, level, completed, state, layouts.shape[0], style, placed)
 
 

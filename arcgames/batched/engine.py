@@ -35,7 +35,7 @@ from torch import Tensor
 
 from arcgames import batch
 from arcgames.actions import FRAME_SIZE, ActionId, InvalidActionError
-from arcgames.draw import STRIP_KEYS, UNDRAWN
+from arcgames.draw import STRIP_KEYS
 from arcgames.engine import GameEndedError, GameState, compiled
 from arcgames.game import Game
 from arcgames.kinds import FLAGS, OBJECT_BASE
@@ -280,8 +280,8 @@ class BatchedEngine:
         return self._frames
 
     def _drawn(self, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """What m frames show, as nothing drawn yet: (terrain, object) pairs, levels, the strips' inputs."""
-        return (np.full((m, self.height, self.width), UNDRAWN, dtype=np.uint16), np.full(m, -1, dtype=np.int64),
+        """What m frames show, as nothing drawn yet: the boards as drawn, levels, the strips' inputs."""
+        return (np.zeros((m, 2, self.height, self.width), dtype=np.uint8), np.full(m, -1, dtype=np.int64),
                 np.full((m, STRIP_KEYS), -1, dtype=np.int64))  # fmt: skip
 
     def render(self, grid: Tensor, vars: Tensor, level: Tensor, levels_completed: Tensor, game_state: Tensor) -> Tensor:

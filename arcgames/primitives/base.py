@@ -296,19 +296,20 @@ def k_spread(terrain, passable):
     changed = True
     while changed:
         changed = False
-        for k in range(2 * h * w):
-            i = k if k < h * w else 2 * h * w - 1 - k
-            y, x = i // w, i % w
-            if terrain[y, x] & FLOODED or not passable[terrain[y, x]]:
-                continue
-            if (
-                (y > 0 and terrain[y - 1, x] & FLOODED)
-                or (y + 1 < h and terrain[y + 1, x] & FLOODED)
-                or (x > 0 and terrain[y, x - 1] & FLOODED)
-                or (x + 1 < w and terrain[y, x + 1] & FLOODED)
-            ):
-                terrain[y, x] |= FLOODED
-                changed = True
+        for k in range(2 * h):
+            y = k if k < h else 2 * h - 1 - k
+            for j in range(w):
+                x = j if k < h else w - 1 - j
+                if terrain[y, x] & FLOODED or not passable[terrain[y, x]]:
+                    continue
+                if (
+                    (y > 0 and terrain[y - 1, x] & FLOODED)
+                    or (y + 1 < h and terrain[y + 1, x] & FLOODED)
+                    or (x > 0 and terrain[y, x - 1] & FLOODED)
+                    or (x + 1 < w and terrain[y, x + 1] & FLOODED)
+                ):
+                    terrain[y, x] |= FLOODED
+                    changed = True
 
 
 @kernel

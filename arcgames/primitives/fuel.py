@@ -29,10 +29,11 @@ def burn_fuel(grid, vars, act, flags):
         return
     terrain = grid[0]
     h, w = terrain.shape
-    for i in range(h * w - 1, -1, -1):
-        if terrain[i // w, i % w] == FUEL:
-            terrain[i // w, i % w] = FUEL_EMPTY
-            return
+    for y in range(h - 1, -1, -1):
+        for x in range(w - 1, -1, -1):
+            if terrain[y, x] == FUEL:
+                terrain[y, x] = FUEL_EMPTY
+                return
 
 
 @rule
@@ -44,9 +45,10 @@ def refuel(grid, vars, act, flags):
         for x in range(w):
             if objects[y, x] == AVATAR and terrain[y, x] == REFUEL:
                 terrain[y, x] = FLOOR
-                for i in range(h * w):
-                    if terrain[i // w, i % w] == FUEL_EMPTY:
-                        terrain[i // w, i % w] = FUEL
+                for r in range(h):
+                    for c in range(w):
+                        if terrain[r, c] == FUEL_EMPTY:
+                            terrain[r, c] = FUEL
 
 
 # --- conditions ------------------------------------------------------------------
