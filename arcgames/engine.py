@@ -13,7 +13,7 @@ import numpy as np
 from arcgames.actions import FRAME_SIZE, Action, ActionId, InvalidActionError
 from arcgames.draw import GAME_OVER, NOT_FINISHED, SOLVED, STRIP_KEYS, WIN, draw_play
 from arcgames.game import Game, Layout
-from arcgames.kernels import GameKernels, act_array, game_kernels
+from arcgames.kernels import GameKernels, act_array, game_kernels, warm
 from arcgames.kinds import FLAGS
 from arcgames.state import MOVES, Act, State
 
@@ -93,7 +93,8 @@ class Engine:
         # The board as the last level-completing action left it: the next level's frame replaces it at once,
         # so the play window shows this one for a moment. Drawn only on completions, never part of a step's result.
         self.solved_frame: np.ndarray | None = None
-        self.reset(level)
+        compiled(game)
+        warm("the frame drawing", draw_play, lambda: self.reset(level))  # reset draws the first frame
 
     def reset(self, level: int = 0) -> None:
         """Start a new play at ``level`` (0-based) with all counters at zero."""

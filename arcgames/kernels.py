@@ -282,8 +282,10 @@ def unsupported_reason(fns) -> str | None:
     return None
 
 
-def game_kernels(game: Game, progress: Callable[[str], None] | None = None) -> GameKernels:
+def game_kernels(game: Game) -> GameKernels:
     """The compiled kernels of ``game``'s composition, compiling them on first use (cached on disk)."""
+    from arcgames.kinds import FLAGS  # kinds imports this module
+
     source = _source(game)
     digest = hashlib.sha256((_STAMP + source).encode()).hexdigest()[:16]
     found = _LOADED.get(digest)
@@ -302,7 +304,9 @@ def game_kernels(game: Game, progress: Callable[[str], None] | None = None) -> G
     sys.modules[name] = module
     spec.loader.exec_module(module)
     kernels = GameKernels(module)
-    _warm(game, kernels, progress)
+    start = game.parsed[0].start.copy()
+    warm(f"the rules of game {game.id}", kernels.advance,
+         lambda: kernels.advance(start.grid, start.vars, act_array(Act(0)), FLAGS))  # fmt: skip
     _LOADED[digest] = kernels
     return kernels
 
@@ -315,18 +319,16 @@ def cached(dispatcher: Any) -> bool:
         return False
 
 
-def _warm(game: Game, kernels: GameKernels, progress: Callable[[str], None] | None) -> None:
-    """Compile (or load) the scalar ``advance`` now, with a progress line when it is a real compile."""
-    from arcgames.kinds import FLAGS
-
-    cold = not cached(kernels.advance)
-    if cold:
-        (progress or _stderr)(f"arcgames: compiling the rules of game {game.id} (first run only; cached on disk)...")
+def warm(what: str, dispatcher: Any, run: Callable[[], object]) -> None:
+    """Call ``run`` (which calls the compiled ``dispatcher``) now; where that means compiling it (the first run
+    on this machine), say so on stderr before and how long it took after, so nobody waits on a silent process."""
+    if cached(dispatcher):
+        run()
+        return
+    _stderr(f"arcgames: compiling {what} (first run only; cached on disk)...")
     start = time.perf_counter()
-    level = game.parsed[0].start.copy()
-    kernels.advance(level.grid, level.vars, act_array(Act(0)), FLAGS)
-    if cold and progress is None:
-        _stderr(f"arcgames: compiled in {time.perf_counter() - start:.1f} s")
+    run()
+    _stderr(f"arcgames: compiled in {time.perf_counter() - start:.1f} s")
 
 
 def _stderr(message: str) -> None:

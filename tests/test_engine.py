@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from helpers import MOVES, ascii_map, board_text, frame_hash, play, tiny_game
@@ -369,3 +371,32 @@ def test_same_actions_give_identical_frames_on_two_engines() -> None:
         runs.append(hashes)
     assert runs[0] == runs[1]
     assert len({h for h, _, _ in runs[0]}) > 5, "the random play should visit several boards"
+
+
+def test_a_first_run_compile_is_announced_and_a_cached_one_is_quiet(monkeypatch, capsys) -> None:
+    from arcgames import kernels
+
+    calls = []
+    for is_cached in (False, True):
+        monkeypatch.setattr(kernels, "cached", lambda dispatcher, is_cached=is_cached: is_cached)
+        kernels.warm("the rules of game test", object(), lambda: calls.append(1))
+        err = capsys.readouterr().err
+        if is_cached:
+            assert err == ""
+        else:
+            lines = err.splitlines()
+            assert lines[0] == "arcgames: compiling the rules of game test (first run only; cached on disk)..."
+            assert re.fullmatch(r"arcgames: compiled in \d+\.\d s", lines[1])
+    assert len(calls) == 2  # the work runs either way
+
+
+def test_engines_load_their_compiled_kernels_without_a_progress_line_once_cached(capsys) -> None:
+    from arcgames.batched.engine import BatchedEngine
+
+    game = tiny_game(ROOM, rules=(move_avatar,), win=(reach_goal,))
+    Engine(game)
+    BatchedEngine(game, 2)
+    capsys.readouterr()
+    Engine(game)
+    BatchedEngine(game, 2)
+    assert "compiling" not in capsys.readouterr().err

@@ -38,6 +38,7 @@ from arcgames.actions import FRAME_SIZE, ActionId, InvalidActionError
 from arcgames.draw import STRIP_KEYS
 from arcgames.engine import GameEndedError, GameState, compiled
 from arcgames.game import Game
+from arcgames.kernels import warm
 from arcgames.kinds import FLAGS, OBJECT_BASE
 from arcgames.state import NUM_VARS
 
@@ -159,6 +160,13 @@ class BatchedEngine:
         self._frames = torch.from_numpy(frames)
         self._frames_stale = True
         self.reset()
+        # Compile (or load) the step and the drawing now, with a progress line on the first run: an empty
+        # range of envs (0, 0) has the step's own argument types and changes nothing.
+        empty = np.zeros(n, dtype=np.int64)
+        inputs = (empty, empty, empty, self._reset_level, self._options, self._acts)
+        warm(f"the batched step of game {game.id}", self._step_range,
+             lambda: self._step_range(0, 0, self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
+        warm("the batched drawing", batch.draw_range, self.frames)
 
     # --- public API --------------------------------------------------------------
 
