@@ -16,6 +16,7 @@ import numpy as np
 from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
 from arcgames.kinds import AVATAR, Layer, define_kind
 from arcgames.primitives.base import k_free, rule
+from arcgames.primitives.geometry import k_box
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -37,24 +38,9 @@ PANEL_VALUE = np.full(256, -1, dtype=np.int64)
 PANEL_VALUE[[PANEL_OFF, PANEL_A, PANEL_B]] = 0, 1, 2
 SHAPE_VALUE = np.full(256, -1, dtype=np.int64)
 SHAPE_VALUE[[SHAPE_OFF, SHAPE_A, SHAPE_B]] = 0, 1, 2
+IS_PANEL, IS_SHAPE = (PANEL_VALUE >= 0).astype(np.uint8), (SHAPE_VALUE >= 0).astype(np.uint8)
 RECOLOURED = np.arange(256, dtype=np.uint8)
 RECOLOURED[PANEL_A], RECOLOURED[PANEL_B] = PANEL_B, PANEL_A
-
-
-@helper_kernel
-def k_box(terrain, values):
-    """The bounding box (top, left, height, width) of the cells whose kind has a value >= 0 in ``values``;
-    height 0 when there are none."""
-    h, w = terrain.shape
-    top, left, bottom, right = h, w, -1, -1
-    for y in range(h):
-        for x in range(w):
-            if values[terrain[y, x]] >= 0:
-                top, left = min(top, y), min(left, x)
-                bottom, right = max(bottom, y), max(right, x)
-    if bottom < 0:
-        return 0, 0, 0, 0
-    return top, left, bottom - top + 1, right - left + 1
 
 
 @helper_kernel
@@ -88,7 +74,8 @@ def shape_pads(grid, vars, act, flags):
             pad = terrain[y + dy, x + dx]
             if pad != PAD_TURN and pad != PAD_MIRROR and pad != PAD_RECOLOUR:
                 continue
-            top, left, ph, pw = k_box(terrain, PANEL_VALUE)
+            top, bottom, left, right = k_box(terrain, IS_PANEL)
+            ph, pw = bottom - top, right - left
             if pad == PAD_TURN and ph == pw:
                 k_turn(terrain, top, left, ph)
             elif pad == PAD_MIRROR:
@@ -106,8 +93,9 @@ def shape_pads(grid, vars, act, flags):
 @helper_kernel
 def k_matches(terrain):
     """Does the panel show the goal shape (same size, every cell the same value)? No panel: no match."""
-    top, left, ph, pw = k_box(terrain, PANEL_VALUE)
-    gtop, gleft, gh, gw = k_box(terrain, SHAPE_VALUE)
+    top, bottom, left, right = k_box(terrain, IS_PANEL)
+    gtop, gbottom, gleft, gright = k_box(terrain, IS_SHAPE)
+    ph, pw, gh, gw = bottom - top, right - left, gbottom - gtop, gright - gleft
     if ph == 0 or ph != gh or pw != gw:
         return False
     for r in range(ph):
