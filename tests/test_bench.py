@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -112,3 +114,30 @@ def test_json_stays_valid_when_libraries_write_to_stdout(
     assert data["arcengine_steps_per_s"] == 1000.0
     for line in ("arc_agi: loading games", "arcengine: no local games", "native code writes to fd 1"):
         assert line in err and line not in out
+
+
+BREAKDOWN = Path(__file__).resolve().parent.parent / "benchmarks" / "batched_breakdown.py"
+
+
+@pytest.mark.slow
+def test_the_batched_breakdown_parts_add_up_to_the_engines_step() -> None:
+    done = subprocess.run([sys.executable, str(BREAKDOWN), "--games", "d6nc", "ujzd", "--envs", "64", "--json"],
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["games"]
+    assert [row["game_id"] for row in rows] == ["d6nc", "ujzd"]
+    for row in rows:
+        parts = row["ns_per_env_step"]
+        assert set(parts) == {"bookkeeping", "rules", "drawing", "python"}
+        assert parts["bookkeeping"] > 0 and row["batched_ns"] > 0
+        assert sum(parts.values()) == pytest.approx(row["batched_ns"], rel=1e-6)
+        assert row["scalar_us"] > 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["--games", "nope"], "unknown game ids ['nope']"), (["--envs", "0"], "--envs must be positive")],
+)
+def test_the_batched_breakdown_refuses_bad_arguments(arguments: list[str], message: str) -> None:
+    done = subprocess.run([sys.executable, str(BREAKDOWN), *arguments], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
