@@ -16,10 +16,10 @@ numpy, and :class:`arcgames.batched.engine.BatchedEngine` hands them to torch as
 
 The tuples the kernels take (fixed layouts, so that one compiled loop serves every game):
 
-- ``state``: grid (N, 2, H, W) uint8 padded boards, vars (N, 8) int32, then (N,) int64
-  level, levels_completed, game_state, action_count, level_actions; the undo ring
-  undo_grid (N, D + 1, 2, H, W), undo_vars (N, D + 1, 8), undo_head, undo_count.
-- ``config``: starts (L, 2, H, W), start_vars (L, 8), layouts (L, 5) int64 (height, width,
+- ``state``: grid (N, 2 x H x W) uint8 packed boards (see :func:`board_of`), vars (N, 8) int32,
+  then (N,) int64 level, levels_completed, game_state, action_count, level_actions; the undo ring
+  undo_grid (N, D + 1, 2 x H x W), undo_vars (N, D + 1, 8), undo_head, undo_count.
+- ``config``: starts (L, 2 x H x W) packed, start_vars (L, 8), layouts (L, 5) int64 (height, width,
   scale, top, left per level), flags (256,) uint8 kind flags.
 - ``inputs``: action type, click x, click y (N,) int64; reset_level (N,) int64 (where an
   auto-reset env restarts); options (4,) int64 (auto_reset, reset_on_game_over,
@@ -28,7 +28,7 @@ The tuples the kernels take (fixed layouts, so that one compiled loop serves eve
   frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, 2, H, W) uint8, the boards as
   drawn, drawn_level (N,) int64, the strip's inputs (N, :data:`arcgames.draw.STRIP_KEYS`) int64.
 - ``outputs``: (N,) bool completed, won, lost, truncated, reset; the reset envs' final
-  grid (N, 2, H, W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
+  packed grid (N, 2 x H x W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
   scratch: the env loads a level's start at the end of the step.
 """
 
@@ -106,10 +106,12 @@ def begin_step(n, state, config, inputs, outputs):
 
 @helper_kernel
 def board_of(n, state, config):
-    """Env n's (2, h, w) board: the part of its padded grid its level uses (a view)."""
+    """Env n's (2, h, w) board: the first 2 x h x w bytes of its row, as a C-ordered view (the array type the
+    scalar engine passes, so that the rule kernels compiled for it serve here too)."""
     layouts = config[2]
     lv = state[2][n]
-    return state[0][n, :, : layouts[lv, 0], : layouts[lv, 1]]
+    h, w = layouts[lv, 0], layouts[lv, 1]
+    return state[0][n][: 2 * h * w].reshape((2, h, w))
 
 
 @helper_kernel
@@ -160,8 +162,8 @@ def draw_env(n, state, config, view):
     not inlined like the step's halves: inlined, the drawing was compiled again into every game's step, which
     took 40% of its cold compile (14.3 -> 8.9 s for ujzd), and the call costs no measurable time per env."""
     look, frames, shown, drawn_level, seen = view
-    draw_play(frames[n], shown[n], seen[n], drawn_level[n : n + 1], state[0][n], state[1][n], state[2][n],
-              state[3][n], state[4][n], config[2], look)  # fmt: skip
+    draw_play(frames[n], shown[n], seen[n], drawn_level[n : n + 1], board_of(n, state, config), state[1][n],
+              state[2][n], state[3][n], state[4][n], config[2], look)  # fmt: skip
 
 
 @kernel

@@ -183,8 +183,9 @@ def act_array(act: Act | None) -> np.ndarray:
     if found is None:
         if len(_ACT_ARRAYS) > 100_000:  # clicks over many layouts: keep the memo bounded
             _ACT_ARRAYS.clear()
+        # Writable, like the batched engine's and the solver's act arrays (kernels only read it): one array type
+        # means each kernel is compiled once for every engine, not once more for a read-only act.
         found = _ACT_ARRAYS[act] = np.array([int(act.id), act.dy, act.dx, act.row, act.col], dtype=np.int64)
-        found.flags.writeable = False
     return found
 
 

@@ -16,9 +16,13 @@ arrays). Undoing more than ``undo_depth`` times in a row leaves the env at the o
 state it remembers (further undos are counted no-ops, as undo with an empty history is
 in the scalar engine).
 
-Boards of different levels are padded to one size with the :data:`PAD` terrain;
-``grid[n, :, :h, :w]`` is the scalar state of env n on a level of h x w cells, and the
-kernels only ever see that part.
+Boards of different levels have different sizes. Each env keeps its board packed: the first
+2 x h x w bytes of its row of the state array, which the kernels see as a C-ordered (2, h, w)
+board, the very array type the scalar engine hands them, so that a game's rule kernels are
+compiled once for every engine (padded views of one size took a second compile of every
+kernel, 1-3 s a game on the first run). :attr:`BatchedEngine.grid` gives the boards padded
+to the largest level's size (H, W) with the :data:`PAD` terrain, and :meth:`~BatchedEngine.board`
+one env's board as a live view.
 
 The engine runs on the CPU (its loop is split across threads, see :mod:`arcgames.batch`);
 GPU kernels from the same definitions are not built yet (issue 14: numba.cuda, unmeasured
@@ -54,7 +58,7 @@ class FinalStates(NamedTuple):
     """Snapshot of the envs an auto-reset step reset, taken just before their reset."""
 
     index: Tensor  # (M,) env indices
-    grid: Tensor  # (M, 2, H, W) uint8
+    grid: Tensor  # (M, 2, H, W) uint8, padded as BatchedEngine.grid
     vars: Tensor  # (M, NUM_VARS) int32
     level: Tensor  # (M,) long
     levels_completed: Tensor
@@ -77,10 +81,10 @@ class StepOutcome(NamedTuple):
 class BatchedEngine:
     """N copies of one game, stepped together.
 
-    State (public, read-only for callers): ``grid`` (N, 2, H, W) uint8 padded boards (H, W
-    the largest level's), ``vars`` (N, 8) int32, and (N,) long tensors ``level``,
+    State (public, read-only for callers): ``vars`` (N, 8) int32 and (N,) long tensors ``level``,
     ``levels_completed``, ``game_state`` (0 NOT_FINISHED, 1 WIN, 2 GAME_OVER),
-    ``action_count`` and ``level_actions``.
+    ``action_count`` and ``level_actions``, live views of the arrays the kernels write; ``grid``,
+    the boards padded to (N, 2, H, W) (H, W the largest level's), a snapshot.
 
     ``undo_depth`` bounds the undo history (see the module docstring); ``seed`` seeds the
     generator of sampled auto-reset levels. ``device`` must be the CPU (see the module docstring).
@@ -112,10 +116,10 @@ class BatchedEngine:
         levels = game.parsed
         self.height = height = max(lv.layout.height for lv in levels)
         self.width = width = max(lv.layout.width for lv in levels)
-        starts = np.zeros((len(levels), 2, height, width), dtype=np.uint8)
-        starts[:, 0] = PAD
+        self._sizes = np.array([2 * lv.layout.height * lv.layout.width for lv in levels])
+        starts = np.zeros((len(levels), 2 * height * width), dtype=np.uint8)
         for index, lv in enumerate(levels):
-            starts[index, :, : lv.layout.height, : lv.layout.width] = lv.start.grid
+            starts[index, : self._sizes[index]] = lv.start.grid.reshape(-1)
         start_vars = np.stack([lv.start.vars for lv in levels])
         self._config = (starts, start_vars, game.look.layouts, FLAGS.copy())
         allowed = np.zeros(8, dtype=bool)
@@ -132,25 +136,23 @@ class BatchedEngine:
         self._undo = ActionId.ACTION7 in game.actions
         slots = undo_depth + 1 if self._undo else 1  # only games that use undo (ACTION7) pay for the ring
         self._state = (
-            np.empty((n, 2, height, width), dtype=np.uint8),
+            np.zeros((n, 2 * height * width), dtype=np.uint8),
             np.zeros((n, NUM_VARS), dtype=np.int32),
             *counters,
-            np.zeros((n, slots, 2, height, width), dtype=np.uint8),
+            np.zeros((n, slots, 2 * height * width), dtype=np.uint8),
             np.zeros((n, slots, NUM_VARS), dtype=np.int32),
             np.zeros(n, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
         )
         # The public tensors are views of the arrays the kernels write: no copies either way.
-        self.grid, self.vars, self.level, self.levels_completed, self.game_state = (
-            torch.from_numpy(a) for a in self._state[:5]
-        )
+        self.vars, self.level, self.levels_completed, self.game_state = (torch.from_numpy(a) for a in self._state[1:5])
         self.action_count, self.level_actions = torch.from_numpy(self._state[5]), torch.from_numpy(self._state[6])
         self._reset_level = np.zeros(n, dtype=np.int64)
         self._options = np.zeros(4, dtype=np.int64)
         self._acts = np.zeros((n, 5), dtype=np.int64)
         self._outputs = (
             *(np.zeros(n, dtype=bool) for _ in range(5)),
-            np.zeros((n, 2, height, width), dtype=np.uint8),
+            np.zeros((n, 2 * height * width), dtype=np.uint8),
             np.zeros((n, NUM_VARS), dtype=np.int32),
             np.zeros((n, 5), dtype=np.int64),
             np.zeros(n, dtype=bool),
@@ -274,7 +276,7 @@ class BatchedEngine:
             counters = self._outputs[7][index]
             final = FinalStates(
                 torch.from_numpy(index),
-                torch.from_numpy(self._outputs[5][index]),
+                torch.from_numpy(self._padded(self._outputs[5][index], counters[:, 0])),
                 torch.from_numpy(self._outputs[6][index]),
                 *(torch.from_numpy(np.ascontiguousarray(counters[:, i])) for i in range(5)),
             )
@@ -304,15 +306,41 @@ class BatchedEngine:
             return np.ascontiguousarray(values.numpy(), dtype=dtype)
 
         # A state tuple of the same types as the engine's, so that the compiled drawing loop is reused.
-        state = (column(grid, np.uint8), column(vars, np.int32), column(level, np.int64),
+        levels = column(level, np.int64)
+        state = (self._packed(column(grid, np.uint8), levels), column(vars, np.int32), levels,
                  column(levels_completed, np.int64), column(game_state, np.int64), *self._state[5:])  # fmt: skip
         batch.run_ranges(batch.draw_range, m, state, self._config, view)
         return torch.from_numpy(frames)
 
+    @property
+    def grid(self) -> Tensor:
+        """Every env's board, padded to (N, 2, H, W) with the :data:`PAD` terrain: a snapshot (a copy)."""
+        return torch.from_numpy(self._padded(self._state[0], self._state[2]))
+
     def board(self, env: int) -> Tensor:
-        """Env ``env``'s board without padding, (2, h, w): equal to the scalar engine's ``state.grid``."""
+        """Env ``env``'s board, (2, h, w): equal to the scalar engine's ``state.grid``. A live view."""
         layout = self.game.parsed[int(self.level[env])].layout
-        return self.grid[env, :, : layout.height, : layout.width]
+        packed = torch.from_numpy(self._state[0][env])
+        return packed[: 2 * layout.height * layout.width].view(2, layout.height, layout.width)
+
+    def _padded(self, packed: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Packed boards (M, 2 * H * W) of plays at ``levels`` (M,), as padded boards (M, 2, H, W)."""
+        boards = np.zeros((len(packed), 2, self.height, self.width), dtype=np.uint8)
+        boards[:, 0] = PAD
+        for level in np.unique(levels):
+            envs, layout = np.flatnonzero(levels == level), self.game.parsed[level].layout
+            h, w = layout.height, layout.width
+            boards[envs, :, :h, :w] = packed[envs, : 2 * h * w].reshape(len(envs), 2, h, w)
+        return boards
+
+    def _packed(self, boards: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Padded boards (M, 2, H, W) of plays at ``levels`` (M,), packed as the kernels read them (M, 2 * H * W)."""
+        packed = np.zeros((len(boards), 2 * self.height * self.width), dtype=np.uint8)
+        for level in np.unique(levels):
+            envs, layout = np.flatnonzero(levels == level), self.game.parsed[level].layout
+            h, w = layout.height, layout.width
+            packed[envs, : 2 * h * w] = boards[envs, :, :h, :w].reshape(len(envs), -1)
+        return packed
 
     def states(self) -> list[GameState]:
         """The GameState of every env (a Python list: for inspection, not for hot loops)."""
