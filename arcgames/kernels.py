@@ -196,7 +196,7 @@ arcgames writes a new file whenever the composition or any kernel source changes
 
 from arcgames import batch as _batched
 from arcgames import search as _search
-from arcgames.kernels import KERNELS, kernel
+from arcgames.kernels import KERNELS, helper_kernel, kernel
 
 {imports}
 
@@ -207,14 +207,20 @@ def advance(grid, vars, act, flags):
 {body}
 
 
+@helper_kernel
+def step_env(n, state, config, inputs, outputs, view):
+    """Env n's step and frame: the body of the CPU loop below and of the CUDA kernel (arcgames.batched.cuda)."""
+    outcome = -1
+    if _batched.begin_step(n, state, config, inputs, outputs):
+        outcome = advance(_batched.board_of(n, state, config), state[1][n], inputs[5][n], config[3])
+    _batched.end_step(n, outcome, state, config, inputs, outputs)
+    _batched.draw_env(n, state, config, view)
+
+
 @kernel
 def step_range(lo, hi, state, config, inputs, outputs, view):
     for n in range(lo, hi):
-        outcome = -1
-        if _batched.begin_step(n, state, config, inputs, outputs):
-            outcome = advance(_batched.board_of(n, state, config), state[1][n], inputs[5][n], config[3])
-        _batched.end_step(n, outcome, state, config, inputs, outputs)
-        _batched.draw_env(n, state, config, view)
+        step_env(n, state, config, inputs, outputs, view)
 
 
 @kernel
@@ -238,6 +244,7 @@ class GameKernels:
         self.module = module
         self.advance = module.advance
         self.step_range = module.step_range
+        self.step_env = module.step_env  # one env's step, for the CUDA kernel (arcgames.batched.cuda)
         self.search = module.search  # compiled on the solver's first call (arcgames.solver)
 
 

@@ -320,9 +320,9 @@ def test_a_plain_python_rule_is_refused_when_the_game_loads() -> None:
              rules=(spin, move_avatar), win=(reach_goal,))  # fmt: skip
 
 
-def test_the_engine_runs_on_the_cpu_and_says_so() -> None:
-    with pytest.raises(ValueError, match=r"runs on the CPU, not cuda.*frames\(\)\.to\(device\)"):
-        BatchedEngine(get_game("ujzd"), 2, device="cuda")
+def test_the_engine_runs_on_the_cpu_or_cuda_and_says_so() -> None:
+    with pytest.raises(ValueError, match=r"runs on the CPU or on CUDA, not mps.*device=.cuda."):
+        BatchedEngine(get_game("ujzd"), 2, device="mps")
 
 
 def test_import_arcgames_does_not_import_torch() -> None:

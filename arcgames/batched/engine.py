@@ -24,9 +24,10 @@ kernel, 1-3 s a game on the first run). :attr:`BatchedEngine.grid` gives the boa
 to the largest level's size (H, W) with the :data:`PAD` terrain, and :meth:`~BatchedEngine.board`
 one env's board as a live view.
 
-The engine runs on the CPU (its loop is split across threads, see :mod:`arcgames.batch`);
-GPU kernels from the same definitions are not built yet (issue 14: numba.cuda, unmeasured
-without a GPU). A training loop on a GPU moves the (N, 64, 64) frames there, one copy a step.
+The engine runs on the CPU (its loop is split across threads, see :mod:`arcgames.batch`), or
+with ``device="cuda"`` on an NVIDIA GPU: one CUDA thread per env, compiled by numba from the
+same kernels, the state in torch tensors on the GPU (:mod:`arcgames.batched.cuda`, which says
+what is tested without a GPU and what is not measured yet).
 """
 
 from __future__ import annotations
@@ -87,8 +88,18 @@ class BatchedEngine:
     the boards padded to (N, 2, H, W) (H, W the largest level's), a snapshot.
 
     ``undo_depth`` bounds the undo history (see the module docstring); ``seed`` seeds the
-    generator of sampled auto-reset levels. ``device`` must be the CPU (see the module docstring).
+    generator of sampled auto-reset levels. ``device`` is ``"cpu"`` or ``"cuda"`` (then the engine is a
+    :class:`arcgames.batched.cuda.CudaBatchedEngine`, see the module docstring).
     """
+
+    DEVICE_TYPE = "cpu"  # the torch device type this class runs on
+
+    def __new__(cls, game: Game, num_envs: int, device: str | torch.device = "cpu", *args, **kwargs):
+        if cls is BatchedEngine and torch.device(device).type == "cuda":
+            from arcgames.batched.cuda import CudaBatchedEngine  # numba.cuda only loads when asked for
+
+            cls = CudaBatchedEngine
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -98,10 +109,10 @@ class BatchedEngine:
         undo_depth: int = 32,
         seed: int | None = None,
     ) -> None:
-        if torch.device(device).type != "cpu":
+        if torch.device(device).type != self.DEVICE_TYPE:
             raise ValueError(
-                f"the batched engine runs on the CPU, not {device}; create it with device='cpu' and move its "
-                "frames to the GPU (frames().to(device)), as arcgames.agents.ppo.train does"
+                f"the batched engine runs on the CPU or on CUDA, not {device}; create it with device='cpu' "
+                "(and move its frames to your device with frames().to(device)) or device='cuda'"
             )
         for name, value in (("num_envs", num_envs), ("undo_depth", undo_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -161,6 +172,7 @@ class BatchedEngine:
         self._view = (game.look.arrays(), frames, *self._drawn(n))
         self._frames = torch.from_numpy(frames)
         self._frames_stale = True
+        self._place()
         self.reset()
         # Compile (or load) the step and the drawing now, with a progress line on the first run: an empty
         # range of envs (0, 0) has the step's own argument types and changes nothing.
@@ -169,6 +181,10 @@ class BatchedEngine:
         warm(f"the batched step of game {game.id}", self._step_range,
              lambda: self._step_range(0, 0, self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
         warm("the batched drawing", batch.draw_range, self.frames)
+
+    def _place(self) -> None:
+        """Put the state where the kernels run: on the CPU it stays in the numpy arrays just made (the CUDA
+        engine moves it to the GPU here)."""
 
     # --- public API --------------------------------------------------------------
 
@@ -194,13 +210,10 @@ class BatchedEngine:
             bad = np.zeros(n, dtype=bool)
             bad[envs] = (wanted[envs] < 0) | (wanted[envs] >= self.num_levels)
             if bad.any():
-                raise ValueError(
-                    f"levels must be in 0..{self.num_levels - 1}; envs {_indices(torch.from_numpy(bad))} "
-                    f"got {wanted[bad].tolist()}"
-                )
+                raise ValueError(self.bad_levels_message(torch.from_numpy(bad), level))
             levels = wanted[envs]
         elif isinstance(level, bool) or not isinstance(level, int) or not 0 <= level < self.num_levels:
-            raise ValueError(f"level must be an integer in 0..{self.num_levels - 1} or a (N,) tensor, got {level!r}")
+            raise ValueError(self.level_message(level))
         else:
             levels = level
         state = self._state
@@ -212,6 +225,14 @@ class BatchedEngine:
         state[1][envs] = start_vars[state[2][envs]]
         state[10][envs] = 0
         self._frames_stale = True
+
+    def bad_levels_message(self, bad: Tensor, level: Tensor) -> str:
+        """What reset() says when the envs in ``bad`` were given levels out of range."""
+        return f"levels must be in 0..{self.num_levels - 1}; envs {_indices(bad)} got {level[bad].tolist()}"
+
+    def level_message(self, level: object) -> str:
+        """What reset() says when ``level`` is neither a level index nor a tensor."""
+        return f"level must be an integer in 0..{self.num_levels - 1} or a (N,) tensor, got {level!r}"
 
     @overload
     def step(self, action_type: Tensor, x: Tensor, y: Tensor, *, auto_reset: Literal[False] = False) -> Tensor: ...
