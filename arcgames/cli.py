@@ -629,12 +629,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
                           f"{c.overhead:.0%}", f"{c.bytes_per_action:.0f}")  # fmt: skip
         console.print(table)
         return 0
+    if args.device != "cpu" and not args.batched:
+        raise ValueError(f"--device {args.device} measures the batched engine: add --batched")
     if args.batched:
         try:
             from arcgames.batched.bench import main_batched_bench
         except ImportError as err:
             raise ValueError(str(err)) from None
-        return main_batched_bench(games, args.seconds, args.json, num_envs=args.envs)
+        return main_batched_bench(games, args.seconds, args.json, num_envs=args.envs, device=args.device)
     from arcgames.bench import main_bench
 
     return main_bench(games, args.seconds, args.json)
@@ -1138,7 +1140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=2.0, help="seconds of stepping per measurement (default 2)")
     p.add_argument("--recording", action="store_true", help="the cost of recording: steps/s with and without it")
     p.add_argument("--batched", action="store_true", help="the batched engine (N envs) against the scalar one")
-    p.add_argument("--envs", type=int, default=1024, help="--batched: envs per batch on the CPU (default 1024)")
+    p.add_argument("--envs", type=int, default=1024, help="--batched: envs per batch (default 1024)")
+    p.add_argument("--device", default="cpu", help="--batched: cpu, or cuda for the GPU engine (default cpu)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -1,7 +1,11 @@
-"""The batched engine's CUDA path, without a GPU: numba's CUDA simulator and a PTX compile of every game."""
+"""The batched engine's CUDA path, without a GPU: numba's CUDA simulator and a PTX compile of every game.
+
+What a GPU run adds (speed, and the GPU build's own bit-exactness) is ``benchmarks/gpu.py``'s job.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -105,3 +109,49 @@ def test_the_cuda_drawing_kernel_compiles_to_ptx(monkeypatch: pytest.MonkeyPatch
 
     engine = BatchedEngine(get_game("ujzd"), 2)
     compile_ptx(monkeypatch, engine_cuda.draw_kernel, (engine._state, engine._config, engine._view))
+
+
+# --- the prepared GPU measurement ---------------------------------------------------------
+
+GPU_SCRIPT = TESTS.parent / "benchmarks" / "gpu.py"
+
+
+def test_the_gpu_script_without_a_gpu_says_so() -> None:
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
+    done = subprocess.run([sys.executable, str(GPU_SCRIPT)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "needs an NVIDIA GPU" in done.stderr and "Traceback" not in done.stderr
+    bad = subprocess.run([sys.executable, str(GPU_SCRIPT), "--games", "nope"], env=env, capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+def test_the_gpu_script_runs_under_the_simulator() -> None:
+    """Both parts end to end at tiny sizes (it measures nothing here: no GPU), and --json is one JSON document."""
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
+    tiny = ["--games", "ujzd", "--envs", "4", "--seconds", "0.1", "--ppo-envs", "8", "--ppo-rollout", "2",
+            "--ppo-steps", "16", "--json"]  # fmt: skip
+    done = subprocess.run([sys.executable, str(GPU_SCRIPT), *tiny], env=env, capture_output=True, text=True,
+                          timeout=900)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert "simulator" in result["machine"]["gpu"] and "measure nothing" in result["batched"]["device"]
+    (game,) = result["batched"]["games"]
+    assert game["game_id"] == "ujzd" and game["batched"][0]["num_envs"] == 4 and game["batched"][0]["steps_per_s"] > 0
+    assert result["ppo"]["env_steps"] == 16 and result["ppo"]["steps_per_s"] > 0
+    assert result["ppo_target_steps_per_s"] == 500_000
+
+
+def test_bench_device_errors_name_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    from arcgames.cli import main
+
+    assert main(["bench", "--device", "cuda", "--games", "ujzd"]) == 2
+    assert "add --batched" in capsys.readouterr().err
+    assert main(["bench", "--batched", "--device", "mps", "--games", "ujzd"]) == 2
+    assert "--device must be cpu or cuda" in capsys.readouterr().err
+    if not torch.cuda.is_available():
+        assert main(["bench", "--batched", "--device", "cuda", "--games", "ujzd"]) == 2
+        assert "needs an NVIDIA GPU" in capsys.readouterr().err

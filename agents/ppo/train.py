@@ -11,8 +11,9 @@ An episode is one attempt at one level: it ends when the level is completed (rew
 lost, or after ``episode_actions`` actions; the next episode starts at a level sampled
 from the training games. The policy sees only frames and each game's action mask.
 The policy stays on the device during a rollout; the batched engine steps on the CPU and
-frames, actions and outcomes cross once a step (no copies at all on a CPU run); stats
-are read back once per iteration.
+frames, actions and outcomes cross once a step (no copies at all on a CPU run), or with
+``--engine-device cuda`` it steps on the GPU too and nothing crosses (arcgames.batched.cuda);
+stats are read back once per iteration.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class Args:
     """seed for torch, the engines and the policy's sampling"""
     device: str = "cuda" if torch.cuda.is_available() else "cpu"
     """torch device; falls back to CPU with a warning when CUDA is missing"""
+    engine_device: str = "cpu"
+    """where the batched engines step: cpu (threads), or cuda (the CUDA kernels, state on the GPU)"""
     amp: bool = True
     """bfloat16 autocast for the network on CUDA (ignored on CPU)"""
     out: Path | None = None
@@ -141,8 +144,9 @@ class Envs:
         self.episode_actions = args.episode_actions
         self.start_spec, self.seed = args.start_levels, args.seed
         self.generator = torch.Generator(device=device).manual_seed(args.seed)
-        # The engines step on the CPU (their state is shared with torch, no copies); a GPU run moves the
-        # frames, actions and outcomes across once a step.
+        # The engines step on --engine-device (their state is shared with torch, no copies); a GPU run with the
+        # engines on the CPU moves the frames, actions and outcomes across once a step.
+        self.engine_device = args.engine_device
         self.engines: list[BatchedEngine] = []
         self.start_levels: list[Tensor] = []
         self.game_ids: list[str] = []
@@ -152,9 +156,9 @@ class Envs:
     def _add(self, game: Game, slot: int | None = None) -> None:
         """Put ``game`` in ``slot`` (replacing the game there) or after the others, with fresh episodes."""
         slot = len(self.engines) if slot is None else slot
-        engine = BatchedEngine(game, self.per_game, seed=self.seed + len(self.game_ids))
+        engine = BatchedEngine(game, self.per_game, device=self.engine_device, seed=self.seed + len(self.game_ids))
         levels = self._levels(self.start_spec, engine.num_levels)
-        engine.reset(level=self._sample(levels, engine.num_envs).cpu())
+        engine.reset(level=self._sample(levels, engine.num_envs).to(engine.device))
         for table, item in ((self.engines, engine), (self.start_levels, levels)):
             table[slot : slot + 1] = [item]
         self.game_ids.append(game.id)  # every game trained on, in order
@@ -186,15 +190,16 @@ class Envs:
     def step(self, kind: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         """Step every env; returns (reward, done) and starts new episodes where done."""
         rewards, dones = [], []
+        where = self.engines[0].device
         for engine, levels, k, xs, ys in zip(
             self.engines,
             self.start_levels,
-            *(t.cpu().split(self.per_game) for t in (kind, x, y)),
+            *(t.to(where).split(self.per_game) for t in (kind, x, y)),
             strict=True,
         ):
             completed = engine.step(k, xs, ys)
             done = completed | (engine.game_state == GAME_OVER) | (engine.level_actions >= self.episode_actions)
-            engine.reset(done, self._sample(levels, engine.num_envs).cpu())
+            engine.reset(done, self._sample(levels, engine.num_envs).to(where))
             rewards.append(completed.float())
             dones.append(done)
         return torch.cat(rewards).to(self.device), torch.cat(dones).to(self.device)

@@ -25,7 +25,8 @@ How it is tested without a GPU (``tests/test_cuda.py``):
   every kernel.
 
 Not measured yet: anything on a real GPU (steps/s, compile time, bit-exactness of the GPU
-build). CUDA kernels are compiled in every process (not cached on disk).
+build). ``benchmarks/gpu.py`` is the prepared measurement. CUDA kernels are compiled in every
+process (not cached on disk).
 """
 
 from __future__ import annotations
