@@ -95,6 +95,7 @@ def test_every_games_cuda_step_compiles_to_ptx(game_id: str, monkeypatch: pytest
     from arcgames.engine import compiled
 
     game = get_game(game_id)
+    monkeypatch.setattr(BatchedEngine, "_warm", lambda self: None)  # the CPU builds are not what this test compiles
     engine = BatchedEngine(game, 2)  # its arrays have the types the CUDA engine hands its kernels
     actions = tuple(np.zeros(2, dtype=np.int64) for _ in range(3))
     inputs = (*actions, engine._reset_level, engine._options, engine._acts)
@@ -107,6 +108,7 @@ def test_the_cuda_drawing_kernel_compiles_to_ptx(monkeypatch: pytest.MonkeyPatch
     """frames() after a reset: one kernel for every game (their arrays have the same types)."""
     from arcgames.batched import cuda as engine_cuda
 
+    monkeypatch.setattr(BatchedEngine, "_warm", lambda self: None)
     engine = BatchedEngine(get_game("ujzd"), 2)
     compile_ptx(monkeypatch, engine_cuda.draw_kernel, (engine._state, engine._config, engine._view))
 

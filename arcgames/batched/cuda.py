@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numba
 import numpy as np
 import torch
 from numba import config as numba_config
@@ -45,6 +46,7 @@ from arcgames.actions import FRAME_SIZE, ActionId
 from arcgames.batched.engine import BatchedEngine, FinalStates, StepOutcome, check_tensor, raise_illegal
 from arcgames.engine import compiled
 from arcgames.game import Game
+from arcgames.kernels import warm
 
 THREADS_PER_BLOCK = 128  # envs per block: a few warps, and the per-thread state stays in L1/L2
 SIMULATED = bool(numba_config.ENABLE_CUDASIM)  # numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1 before import)
@@ -101,6 +103,7 @@ def _draw(state, config, view):
 draw_kernel = cuda.jit(_draw)  # compiled on first launch, for the argument types it gets
 
 _STEP_KERNELS: dict[Any, Any] = {}
+_WARM: set[Any] = set()  # the kernels compiled in this process
 
 
 def step_kernel(step_env: Callable) -> Any:
@@ -158,6 +161,21 @@ class CudaBatchedEngine(BatchedEngine):
         self._drawn_t = tuple(torch.from_numpy(a).to(dev) for a in drawn)
         self._view = (self._look, kernel_array(self._frames), *(kernel_array(t) for t in self._drawn_t))
         self._step_kernel = step_kernel(compiled(self.game).step_env)
+
+    def _warm(self) -> None:
+        """Compile the CUDA step and drawing now, with a progress line (numba compiles CUDA kernels in every
+        process; the simulator compiles nothing)."""
+        if SIMULATED:
+            return
+        args = (self._state, self._config, self._inputs, self._outputs, self._view)
+        signature = tuple(numba.typeof(a) for a in args)  # the types a launch with these arrays looks up
+        if self._step_kernel not in _WARM:
+            warm(f"the CUDA step of game {self.game.id}", self._step_kernel,
+                 lambda: self._step_kernel.compile(signature))  # fmt: skip
+            _WARM.add(self._step_kernel)
+        if draw_kernel not in _WARM:
+            warm("the CUDA drawing", draw_kernel, self.frames)
+            _WARM.add(draw_kernel)
 
     def reset(self, mask: Tensor | None = None, level: int | Tensor = 0) -> None:
         n, dev = self.num_envs, self.device

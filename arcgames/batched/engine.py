@@ -174,17 +174,20 @@ class BatchedEngine:
         self._frames_stale = True
         self._place()
         self.reset()
-        # Compile (or load) the step and the drawing now, with a progress line on the first run: an empty
-        # range of envs (0, 0) has the step's own argument types and changes nothing.
-        empty = np.zeros(n, dtype=np.int64)
-        inputs = (empty, empty, empty, self._reset_level, self._options, self._acts)
-        warm(f"the batched step of game {game.id}", self._step_range,
-             lambda: self._step_range(0, 0, self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
-        warm("the batched drawing", batch.draw_range, self.frames)
+        self._warm()
 
     def _place(self) -> None:
         """Put the state where the kernels run: on the CPU it stays in the numpy arrays just made (the CUDA
         engine moves it to the GPU here)."""
+
+    def _warm(self) -> None:
+        """Compile (or load) the step and the drawing now, with a progress line on the first run: an empty
+        range of envs (0, 0) has the step's own argument types and changes nothing."""
+        empty = np.zeros(self.num_envs, dtype=np.int64)
+        inputs = (empty, empty, empty, self._reset_level, self._options, self._acts)
+        warm(f"the batched step of game {self.game.id}", self._step_range,
+             lambda: self._step_range(0, 0, self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
+        warm("the batched drawing", batch.draw_range, self.frames)
 
     # --- public API --------------------------------------------------------------
 
