@@ -48,7 +48,7 @@ from arcgames.engine import compiled
 from arcgames.game import Game
 from arcgames.kernels import warm
 
-THREADS_PER_BLOCK = 128  # envs per block: a few warps, and the per-thread state stays in L1/L2
+THREADS_PER_BLOCK = 128  # envs per block: four warps, a common starting point, not tuned (nothing measured on a GPU)
 SIMULATED = bool(numba_config.ENABLE_CUDASIM)  # numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1 before import)
 
 
@@ -73,8 +73,12 @@ def tensor_device(device: str | torch.device) -> torch.device:
             f"torch sees a GPU but numba cannot use it for device={str(device)!r}; install numba's CUDA target "
             "and the CUDA libraries it needs: pip install 'arcgames[cuda]'"
         )
-    device = torch.device(device)
-    return torch.device("cuda", torch.cuda.current_device() if device.index is None else device.index)
+    if torch.device(device).index not in (None, 0):
+        raise ValueError(
+            f"the CUDA engine runs on the first visible GPU (numba's default), not {device}; choose the GPU with "
+            f"CUDA_VISIBLE_DEVICES and use device='cuda'"
+        )
+    return torch.device("cuda", 0)
 
 
 def kernel_array(tensor: Tensor) -> Any:
@@ -91,7 +95,7 @@ def constant_array(array: np.ndarray) -> Any:
 
 def _stream() -> Any:
     """torch's current stream, so that kernels run in order with the torch work around them."""
-    return 0 if SIMULATED else cuda.external_stream(torch.cuda.current_stream().cuda_stream)
+    return 0 if SIMULATED else cuda.external_stream(torch.cuda.current_stream(0).cuda_stream)
 
 
 def _draw(state, config, view):
