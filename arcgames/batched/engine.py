@@ -32,6 +32,7 @@ what is tested without a GPU and what is not measured yet).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal, NamedTuple, overload
 
 import numpy as np
@@ -127,10 +128,9 @@ class BatchedEngine:
         levels = game.parsed
         self.height = height = max(lv.layout.height for lv in levels)
         self.width = width = max(lv.layout.width for lv in levels)
-        self._sizes = np.array([2 * lv.layout.height * lv.layout.width for lv in levels])
         starts = np.zeros((len(levels), 2 * height * width), dtype=np.uint8)
         for index, lv in enumerate(levels):
-            starts[index, : self._sizes[index]] = lv.start.grid.reshape(-1)
+            starts[index, : lv.start.grid.size] = lv.start.grid.reshape(-1)
         start_vars = np.stack([lv.start.vars for lv in levels])
         self._config = (starts, start_vars, game.look.layouts, FLAGS.copy())
         allowed = np.zeros(8, dtype=bool)
@@ -351,20 +351,22 @@ class BatchedEngine:
         """Packed boards (M, 2 * H * W) of plays at ``levels`` (M,), as padded boards (M, 2, H, W)."""
         boards = np.zeros((len(packed), 2, self.height, self.width), dtype=np.uint8)
         boards[:, 0] = PAD
-        for level in np.unique(levels):
-            envs, layout = np.flatnonzero(levels == level), self.game.parsed[level].layout
-            h, w = layout.height, layout.width
+        for envs, h, w in self._by_level(levels):
             boards[envs, :, :h, :w] = packed[envs, : 2 * h * w].reshape(len(envs), 2, h, w)
         return boards
 
     def _packed(self, boards: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Padded boards (M, 2, H, W) of plays at ``levels`` (M,), packed as the kernels read them (M, 2 * H * W)."""
         packed = np.zeros((len(boards), 2 * self.height * self.width), dtype=np.uint8)
-        for level in np.unique(levels):
-            envs, layout = np.flatnonzero(levels == level), self.game.parsed[level].layout
-            h, w = layout.height, layout.width
+        for envs, h, w in self._by_level(levels):
             packed[envs, : 2 * h * w] = boards[envs, :, :h, :w].reshape(len(envs), -1)
         return packed
+
+    def _by_level(self, levels: np.ndarray) -> Iterator[tuple[np.ndarray, int, int]]:
+        """For each level in ``levels`` (M,): the indices that play it, and its board's height and width."""
+        for level in np.unique(levels):
+            layout = self.game.parsed[level].layout
+            yield np.flatnonzero(levels == level), layout.height, layout.width
 
     def states(self) -> list[GameState]:
         """The GameState of every env (a Python list: for inspection, not for hot loops)."""
