@@ -223,8 +223,13 @@ def test_replay_page_shows_the_engines_frames_of_an_upload_and_of_a_host_recordi
     assert len(set(expected)) > 1
 
     replay = url.split("/play")[0] + "/replay"
+    held = []  # the page's palette request, answered only after the file is picked
+    page.route("**/web/api/controls", lambda route: held.append(route))
     page.goto(replay)
-    page.set_input_files("#file", str(path))
+    page.set_input_files("#file", str(path))  # a file picked before the page has its palette waits for it
+    while not held:
+        page.wait_for_timeout(20)
+    held[0].continue_()
     page.wait_for_function(f"() => document.body && document.body.dataset.frames === '{len(expected)}'")
     assert page.eval_on_selector("body", "b => b.dataset.verified") == "true"
     shown = []

@@ -5,6 +5,12 @@ import { api, Board, el, fitToWindow, fragment, query } from "./board.js";
 const $ = (id) => document.getElementById(id);
 const admin = fragment().get("admin") || undefined;
 let replay = null, index = 0, timer = null, board = null;
+// The file input works from the first moment: a file picked before the palette arrives waits for it.
+const ready = api("/web/api/controls").then((controls) => {
+  board = new Board($("board"), controls.palette);
+  fitToWindow(board, () => 260);
+});
+ready.catch((err) => say(`Cannot start: ${err.message}`, true));
 
 function say(text, isError = false) { $("message").textContent = text; $("message").classList.toggle("error", isError); }
 
@@ -44,6 +50,7 @@ function load(data) {
 async function upload(file) {
   say(`replaying ${file.name}…`);
   try {
+    await ready;
     load(await api("/web/api/replay", { body: { text: await file.text() }, admin }));
     say("");
   } catch (err) { say(`Cannot replay ${file.name}: ${err.message}`, true); }
@@ -61,9 +68,6 @@ async function hostList() {
 }
 
 async function main() {
-  const controls = await api("/web/api/controls");
-  board = new Board($("board"), controls.palette);
-  fitToWindow(board, () => 260);
   $("file").addEventListener("change", (e) => { if (e.target.files[0]) upload(e.target.files[0]); });
   $("first").addEventListener("click", () => { stop(); show(0); });
   $("prev").addEventListener("click", () => { stop(); show(index - 1); });
@@ -82,7 +86,7 @@ async function main() {
     say(`replaying ${file}…`);
     const route = card ? `/web/api/recordings/${encodeURIComponent(card)}/${encodeURIComponent(file)}`
       : `/web/api/recording?${new URLSearchParams({ file })}`;
-    try { load(await api(route, { admin })); say(""); }
+    try { await ready; load(await api(route, { admin })); say(""); }
     catch (err) { say(`Cannot replay ${file}: ${err.message}`, true); }
   } else {
     hostList();
