@@ -29,7 +29,7 @@ from arcgames.draw import (
 )
 from arcgames.kernels import unsupported_reason
 from arcgames.kinds import AVATAR, KINDS, Layer, kind_id
-from arcgames.primitives import Condition, Rule
+from arcgames.primitives import Condition, LevelProblem, Rule
 from arcgames.state import NUM_VARS, State
 
 ENGINE_VERSION = "0.2.0"  # 0.2: status strip, one cell size per game, inset tiles (issue 15)
@@ -65,30 +65,25 @@ DEFAULT_LEGEND: dict[str, tuple[str, str]] = {
 _GAME_ID = re.compile(r"^[a-z0-9]{4}$")
 
 
-def _walled_off_goal(grid: np.ndarray) -> tuple[int, int] | None:
-    """A goal no avatar can reach even if every non-wall cell were passable (portals joined), else None."""
-    terrain, objects = grid
-    h, w = terrain.shape
-    portals = list(zip(*np.nonzero(terrain == kind_id("portal")), strict=True))
-    seen = {tuple(map(int, c)) for c in zip(*np.nonzero(objects == AVATAR), strict=True)}
-    stack = list(seen)
-    while stack:
-        y, x = stack.pop()
-        neighbours = [(y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)]
-        if (y, x) in portals:
-            neighbours += [tuple(map(int, p)) for p in portals]
-        for ny, nx in neighbours:
-            if 0 <= ny < h and 0 <= nx < w and (ny, nx) not in seen and terrain[ny, nx] != kind_id("wall"):
-                seen.add((ny, nx))
-                stack.append((ny, nx))
-    for goal in zip(*np.nonzero(terrain == kind_id("goal")), strict=True):
-        if tuple(map(int, goal)) not in seen:
-            return int(goal[0]), int(goal[1])
-    return None
-
-
 class GameDefinitionError(ValueError):
     """A game or level definition that cannot be loaded."""
+
+
+def _check_level(where: str, prim: Rule | Condition, board: np.ndarray) -> None:
+    """Run a primitive's level check on a level's start board; a problem, or a broken check, refuses the game."""
+    if prim.check is None:
+        return
+    try:
+        problem = prim.check(board.copy())  # a copy: a check cannot change the level
+    except Exception as err:
+        raise GameDefinitionError(f"{where}: the level check of {prim.__name__} failed: {err!r}") from err
+    if problem is None:
+        return
+    if not isinstance(problem, LevelProblem):
+        raise GameDefinitionError(f"{where}: the level check of {prim.__name__} returned {problem!r}; "
+                                  "a check returns a LevelProblem or None")  # fmt: skip
+    at = "" if problem.cell is None else f", row {problem.cell[0] + 1}, column {problem.cell[1] + 1}"
+    raise GameDefinitionError(f"{where}{at}: {problem.text} ({prim.__name__})")
 
 
 @dataclass(frozen=True)
@@ -250,12 +245,8 @@ class Game:
         moves = {ActionId.ACTION1, ActionId.ACTION2, ActionId.ACTION3, ActionId.ACTION4}
         if moves & set(self.actions) and not (grid[Layer.OBJECTS] == AVATAR).any():
             raise GameDefinitionError(f"{where}: the game uses moves but the map has no avatar ('@')")
-        if any(fn.__name__ == "reach_goal" for fn in self.win):
-            cut_off = _walled_off_goal(grid)
-            if cut_off is not None:
-                raise GameDefinitionError(
-                    f"{where}, row {cut_off[0] + 1}, column {cut_off[1] + 1}: this goal is walled off from every avatar"
-                )
+        for prim in (*self.rules, *self.win):  # the primitives' level checks (arcgames.primitives.base.LevelCheck)
+            _check_level(where, prim, grid)
         return State(grid, np.zeros(NUM_VARS, dtype=np.int32))
 
     def _colour_table(self) -> np.ndarray:

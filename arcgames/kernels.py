@@ -147,10 +147,11 @@ class Primitive:
     """
 
     def __init__(self, name: str, role: Role, compiled: Any, params: tuple[int, ...], doc: str | None,
-                 module: str, counters: tuple = ()) -> None:  # fmt: skip
+                 module: str, counters: tuple = (), check: Callable | None = None) -> None:  # fmt: skip
         self.__name__ = self.__qualname__ = name
         self.role = role
         self.counters = tuple(counters)  # the arcgames.draw.Counter slots it keeps, shown in the status strip
+        self.check = check  # what a level needs for this primitive (arcgames.primitives.base.LevelCheck), or None
         self.kernel = compiled  # the numba dispatcher
         self.params = params
         self.__doc__ = doc

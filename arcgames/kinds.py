@@ -99,6 +99,11 @@ def kind_name(kid: int, layer: Layer) -> str:
     return _BY_ID[int(kid)].name
 
 
+def flag_word(bit: int) -> str:
+    """The name of a kind flag bit (:data:`F_PUSHABLE` -> "pushable"), for messages."""
+    return next(name for name, value in _BITS.items() if value == bit)
+
+
 def flag_array(flag: str) -> np.ndarray:
     """A flag table as a numpy bool array, for vectorised rules."""
     return np.array(_TABLES[flag], dtype=bool)

@@ -47,3 +47,4 @@ def test_the_guides_new_primitive_runs_on_every_engine_and_its_test_passes(pack_
     namespace = {"tilt": sys.modules[game.rules[-1].kernel.py_func.__module__].tilt}
     exec(blocks[2], namespace)  # the guide's test of the primitive, as written there
     namespace["test_tilt_slides_blocks_down_to_the_wall"]()
+    namespace["test_tilt_refuses_a_level_with_nothing_to_slide"]()

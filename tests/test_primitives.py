@@ -37,6 +37,7 @@ from arcgames.primitives import (
     touch_lava,
     unlock_doors,
 )
+from arcgames.state import MOVES as MOVE_ACTS
 from arcgames.state import Var
 
 TICK = Action.INTERACT  # an action that moves nothing, for rules that act on their own (gravity, chase)
@@ -282,13 +283,21 @@ PORTAL_LEGEND = {"p": ("portal", "avatar"), "q": ("portal", "block")}
         (".P#P@", Action.LEFT, "@P#P."),  # portals work both ways
         ("@P#P#", Action.RIGHT, ".P#p#"),  # the way out is blocked: it stays on the exit portal
         ("@P#q.", Action.RIGHT, ".p#q."),  # the exit portal is occupied: no jump, it walks onto the portal
-        ("@P.P.P", Action.RIGHT, ".p.P.P"),  # three portals pair with nothing: an ordinary cell
     ],
 )
 def test_enter_portals(before: str, action: Action, after: str) -> None:
     engine = engine_for(before, rules=PORTALS, legend=PORTAL_LEGEND)
     engine.step(action)
     assert board_text(engine) == after
+
+
+def test_three_portals_pair_with_nothing() -> None:
+    # A game refuses such a level (enter_portals' level check); the rule still treats them as ordinary cells.
+    engine = engine_for("@P.P.P", rules=(move_avatar,), legend=PORTAL_LEGEND)
+    right = MOVE_ACTS[ActionId.ACTION4]
+    enter_portals(engine.state, right)
+    move_avatar(engine.state, right)
+    assert board_text(engine) == ".p.P.P"
 
 
 def test_enter_portals_vertical_exit_keeps_the_direction() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from helpers import CLICK_ACTIONS, board_text, click_cell, click_engine, tiny_game
 
-from arcgames.actions import Action
+from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine
 from arcgames.primitives.geometry import (
     connected,
@@ -23,6 +23,7 @@ from arcgames.primitives.geometry import (
     rotate_block,
     rotation_symmetric,
 )
+from arcgames.state import Act
 
 LEGEND = {
     "-": ("pipe", ""),
@@ -78,7 +79,6 @@ def test_rotate_block_carries_objects_round_too() -> None:
 @pytest.mark.parametrize(
     ("board", "cell"),
     [
-        ("r-.\n...", (0, 0)),  # a rotor on the edge has no whole block
         ("..-\n.r.\n...", (0, 2)),  # a pipe is not a rotor
         ("..-\n.r.\n...", (1, 0)),  # nor is floor
     ],
@@ -87,6 +87,13 @@ def test_rotate_block_does_nothing_unless_a_whole_block_is_clicked(board: str, c
     engine = engine_for(board, rules=(rotate_block,))
     click_cell(engine, *cell)
     assert board_text(engine) == board
+
+
+def test_a_rotor_on_the_edge_turns_nothing() -> None:
+    # A game refuses such a level (rotate_block's level check); the kernel still leaves the board alone.
+    engine = engine_for("r-.\n...", rules=(fill_pipes,))
+    rotate_block(engine.state, Act(ActionId.ACTION6, row=0, col=0))
+    assert board_text(engine) == "r-.\n..."
 
 
 def test_rotate_block_ignores_clicks_off_the_board_and_other_actions() -> None:

@@ -1,20 +1,18 @@
 """Core-knowledge primitives: the reusable rule pieces games are composed of.
 
-A *rule* is ``rule(state, act) -> None``: it updates the state in place for one
-action. A game lists its rules in update order (as in pycolab); the engine calls
-them for every action except RESET and undo, which it handles itself.
-A *condition* is ``condition(state) -> bool``: a level is won when all of the
-game's win conditions hold and lost when any lose condition holds.
+A *rule* updates one play's board and counters in place for one action; a *condition*
+judges them: a level is won when all of the game's win conditions hold and lost when any
+lose condition holds. A game lists its rules in update order (as in pycolab); the engine
+calls them for every action except RESET and undo, which it handles itself.
 
-Why plain Python over numpy scalars instead of vectorised numpy: a step touches a
-handful of cells, and each numpy call costs ~1 µs, so a rule written as array
-expressions would cost more than the whole 30 µs step budget. The batched engine
-gets vectorised versions of the same rules, and an equivalence test keeps them equal.
+Each primitive is written once, as a compiled kernel (:mod:`arcgames.kernels`) that every
+engine runs, with its kinds, the counter slots it keeps and its level check (what a level
+needs for it: :data:`arcgames.primitives.base.LevelCheck`) next to it.
 """
 
 import importlib
 
-from arcgames.primitives.base import CONDITIONS, RULES, Condition, Rule, condition, rule
+from arcgames.primitives.base import CONDITIONS, RULES, Condition, LevelProblem, Rule, condition, rule
 from arcgames.primitives.core import (
     all_gems_collected,
     all_lights_on,
@@ -40,6 +38,7 @@ __all__ = [
     "CONDITIONS",
     "RULES",
     "Condition",
+    "LevelProblem",
     "Rule",
     "all_gems_collected",
     "all_lights_on",

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
 
 from arcgames.draw import Counter
 from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, helper_kernel, kernel
-from arcgames.kinds import F_SOLID, MOVED
+from arcgames.kinds import F_SOLID, FLAGS, MOVED, OBJECT_BASE, Layer, flag_word, kind_name
 
 CLICK = 6  # ActionId.ACTION6
 # What games list in rules= and win=/lose=: registered primitives (calling one from Python with a
@@ -25,6 +28,20 @@ RULES: dict[str, Primitive] = {}
 CONDITIONS: dict[str, Primitive] = {}
 
 
+class LevelProblem(NamedTuple):
+    """What a level check found wrong with a level: a sentence, and the cell it is about (row, column from 0)."""
+
+    text: str
+    cell: tuple[int, int] | None = None
+
+
+# A level check: a level's start board (2, h, w) uint8 -> the problem, or None. Plain Python, run once when a
+# game loads: a rule's check for every level of a game that lists the rule, a condition's for every level
+# where it is a win condition (what the level needs to be winnable). It sits next to its primitive, so a
+# game that breaks a primitive's assumption is refused at load, with the cell, instead of misbehaving in play.
+LevelCheck = Callable[[np.ndarray], LevelProblem | None]
+
+
 def _register(table: dict, what: str, name: str, prim) -> None:
     if name in table:
         raise ValueError(f"a {what} named {name!r} is already registered")
@@ -34,7 +51,8 @@ def _register(table: dict, what: str, name: str, prim) -> None:
 _SIGNATURES = {"rule": ("grid", "vars", "act", "flags"), "condition": ("grid", "vars", "flags")}
 
 
-def _primitive(fn: Callable, role: Role, register: bool, counters: tuple[Counter, ...] = ()) -> Primitive:
+def _primitive(fn: Callable, role: Role, register: bool, counters: tuple[Counter, ...] = (),
+               check: LevelCheck | None = None) -> Primitive:  # fmt: skip
     """Check ``fn``'s signature, compile it and (unless ``register`` is False) register it by name."""
     params = tuple(inspect.signature(fn).parameters)
     if params[: len(_SIGNATURES[role])] != _SIGNATURES[role]:
@@ -42,10 +60,18 @@ def _primitive(fn: Callable, role: Role, register: bool, counters: tuple[Counter
             f"{role} {fn.__name__!r} takes ({', '.join(params)}); a {role} kernel takes "
             f"({', '.join(_SIGNATURES[role])}) and works on the board arrays (see docs/authoring.md)"
         )
-    prim = Primitive(fn.__name__, role, kernel(fn), (), fn.__doc__, fn.__module__, _checked(fn.__name__, counters))
+    prim = Primitive(fn.__name__, role, kernel(fn), (), fn.__doc__, fn.__module__, _checked(fn.__name__, counters),
+                     _callable_check(fn.__name__, check))  # fmt: skip
     if register:
         _register(RULES if role == "rule" else CONDITIONS, role, fn.__name__, prim)
     return prim
+
+
+def _callable_check(name: str, check) -> LevelCheck | None:
+    if check is not None and not callable(check):
+        raise TypeError(f"{name}: check= takes a function of a level's start board (see docs/authoring.md), "
+                        f"got {check!r}")  # fmt: skip
+    return check
 
 
 def _checked(name: str, counters) -> tuple[Counter, ...]:
@@ -56,32 +82,107 @@ def _checked(name: str, counters) -> tuple[Counter, ...]:
     return counters
 
 
-def rule(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = ()):
+def rule(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = (),
+         check: LevelCheck | None = None):  # fmt: skip
     """Compile ``fn(grid, vars, act, flags) -> None`` as a rule kernel and register it under its name.
 
     ``@rule(register=False)`` compiles without registering: for a rule one test needs. ``counters`` says how the
-    ``vars`` slots it keeps are shown in the status strip (:class:`arcgames.draw.Counter`)."""
+    ``vars`` slots it keeps are shown in the status strip (:class:`arcgames.draw.Counter`). ``check`` is its
+    :data:`LevelCheck`: what every level of a game with this rule must be like."""
     if fn is None:
-        return lambda f: _primitive(f, "rule", register, counters)
-    return _primitive(fn, "rule", register, counters)
+        return lambda f: _primitive(f, "rule", register, counters, check)
+    return _primitive(fn, "rule", register, counters, check)
 
 
-def condition(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = ()):
+def condition(fn: Callable | None = None, *, register: bool = True, counters: tuple[Counter, ...] = (),
+              check: LevelCheck | None = None):  # fmt: skip
     """Compile ``fn(grid, vars, flags) -> bool`` as a condition kernel and register it under its name
-    (``@condition(register=False)``: compile only; ``counters``: as for :func:`rule`)."""
+    (``@condition(register=False)``: compile only; ``counters``: as for :func:`rule`; ``check``: the
+    :data:`LevelCheck` of a level where it is a win condition)."""
     if fn is None:
-        return lambda f: _primitive(f, "condition", register, counters)
-    return _primitive(fn, "condition", register, counters)
+        return lambda f: _primitive(f, "condition", register, counters, check)
+    return _primitive(fn, "condition", register, counters, check)
 
 
 def template(compiled_kernel, role: Role, name: str, params: tuple[int, ...], doc: str,
-             counters: tuple[Counter, ...] = ()) -> Primitive:  # fmt: skip
+             counters: tuple[Counter, ...] = (), check: LevelCheck | None = None) -> Primitive:  # fmt: skip
     """Register ``name`` as an instance of a template kernel with its kinds fixed to ``params``."""
     module = compiled_kernel.py_func.__module__
     prim = Primitive(name, role, compiled_kernel, tuple(int(p) for p in params), doc, module,
-                     _checked(name, counters))  # fmt: skip
+                     _checked(name, counters), _callable_check(name, check))  # fmt: skip
     _register(RULES if role == "rule" else CONDITIONS, role, name, prim)
     return prim
+
+
+# --- level checks ----------------------------------------------------------------
+
+
+def count_kind(board: np.ndarray, kind: int) -> int:
+    """How many cells of a start board (2, h, w) hold ``kind`` (on its own layer)."""
+    return int(np.count_nonzero(board[_layer(kind)] == kind))
+
+
+def _layer(kind: int) -> Layer:
+    return Layer.OBJECTS if kind >= OBJECT_BASE else Layer.TERRAIN
+
+
+def plural(count: int, noun: str) -> str:
+    """``3 portals``, ``1 portal``: a count and its noun, for messages."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _names(kinds: tuple[int, ...]) -> str:
+    return " or ".join(kind_name(k, _layer(k)) for k in kinds)
+
+
+def _unwinnable(what: str) -> LevelProblem:
+    return LevelProblem(f"the board has {what}, so the game cannot be won")
+
+
+def needs(*kinds: int | tuple[int, ...]) -> LevelCheck:
+    """A level check: the board holds a cell of each of ``kinds`` (a sink and a source); a tuple of kinds is
+    one requirement that any of them meets (a dry or a wet mark)."""
+    groups = [kind if isinstance(kind, tuple) else (kind,) for kind in kinds]
+
+    def check(board: np.ndarray) -> LevelProblem | None:
+        for group in groups:
+            if not any(count_kind(board, k) for k in group):
+                return _unwinnable(f"no {_names(group)} cell")
+        return None
+
+    return check
+
+
+def room_for(objs: tuple[int, ...], ter: int) -> LevelCheck:
+    """A level check: there are objects of the kinds ``objs``, and at least as many ``ter`` cells for them."""
+    objs = tuple(dict.fromkeys(objs))
+
+    def check(board: np.ndarray) -> LevelProblem | None:
+        count, cells = sum(count_kind(board, k) for k in objs), count_kind(board, ter)
+        if count == 0:
+            return _unwinnable(f"no {_names(objs)}")
+        if cells < count:
+            return _unwinnable(f"{plural(count, _names(objs) + ' object')} but only "
+                               f"{plural(cells, _names((ter,)) + ' cell')} for them")  # fmt: skip
+        return None
+
+    return check
+
+
+def enough_for(ter: int, flag: int) -> LevelCheck:
+    """A level check: there are ``ter`` cells, and at least as many objects with kind flag ``flag`` to fill them."""
+
+    def check(board: np.ndarray) -> LevelProblem | None:
+        cells = count_kind(board, ter)
+        objects = int(np.count_nonzero(FLAGS[board[Layer.OBJECTS]] & flag))
+        if cells == 0:
+            return _unwinnable(f"no {_names((ter,))} cell")
+        if objects < cells:
+            return _unwinnable(f"{plural(cells, _names((ter,)) + ' cell')} but only "
+                               f"{plural(objects, flag_word(flag) + ' object')} to fill them")  # fmt: skip
+        return None
+
+    return check
 
 
 # --- kernel helpers ----------------------------------------------------------------
@@ -224,19 +325,23 @@ def none_left(name: str, layer: int, kind: int, doc: str) -> Primitive:
     return template(t_none_left, "condition", name, (layer, kind), doc)
 
 
-def any_on(name: str, obj: int, ter: int, doc: str) -> Primitive:
-    """A condition: some ``obj`` stands on ``ter`` (an avatar on a goal)."""
-    return template(t_any_on, "condition", name, (obj, ter), doc)
+def any_on(name: str, obj: int, ter: int, doc: str, check: LevelCheck | None = None) -> Primitive:
+    """A condition: some ``obj`` stands on ``ter`` (an avatar on a goal); ``check``: its :data:`LevelCheck`."""
+    return template(t_any_on, "condition", name, (obj, ter), doc, check=check)
 
 
 def every_on(name: str, objs: tuple[int, ...], ter: int, doc: str) -> Primitive:
-    """A condition: there are objects of the kinds ``objs`` (one or two), and every one stands on ``ter``."""
-    return template(t_every_on, "condition", name, (objs[0], objs[-1], ter), doc)
+    """A condition: there are objects of the kinds ``objs`` (one or two), and every one stands on ``ter``.
+
+    Its level check: there are such objects, and at least as many ``ter`` cells (a cell holds one object)."""
+    return template(t_every_on, "condition", name, (objs[0], objs[-1], ter), doc, check=room_for(objs, ter))
 
 
 def every_under(name: str, ter: int, flag: int, doc: str) -> Primitive:
-    """A condition: there are ``ter`` cells, and every one holds an object with kind flag ``flag``."""
-    return template(t_every_under, "condition", name, (ter, flag), doc)
+    """A condition: there are ``ter`` cells, and every one holds an object with kind flag ``flag``.
+
+    Its level check: there are such cells, and at least as many objects with the flag."""
+    return template(t_every_under, "condition", name, (ter, flag), doc, check=enough_for(ter, flag))
 
 
 def next_to(name: str, obj_a: int, obj_b: int, doc: str) -> Primitive:

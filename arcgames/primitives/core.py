@@ -3,6 +3,8 @@ gravity, chasers, lights, switches, and the conditions that judge them."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from arcgames.actions import ActionId
 from arcgames.draw import Counter
 from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, kernel
@@ -26,9 +28,11 @@ from arcgames.kinds import (
     SWITCH,
     TRAIL,
     UNPAINTED,
+    WALL,
     Layer,
 )
 from arcgames.primitives.base import (
+    LevelProblem,
     any_on,
     every_under,
     k_cell,
@@ -40,6 +44,7 @@ from arcgames.primitives.base import (
     k_unmark,
     next_to,
     none_left,
+    plural,
     rule,
 )
 from arcgames.state import Var
@@ -124,7 +129,16 @@ def paint_trail(grid, vars, act, flags):
                 terrain[y, x] = TRAIL
 
 
-@rule
+def two_portals(board: np.ndarray) -> LevelProblem | None:
+    """enter_portals' level check: a board with portals has exactly two (the pair the rule links)."""
+    portals = np.argwhere(board[Layer.TERRAIN] == PORTAL)
+    if len(portals) in (0, 2):
+        return None
+    cell = tuple(int(v) for v in portals[0])
+    return LevelProblem(f"the board has {plural(len(portals), 'portal')}; a board with portals has exactly two", cell)
+
+
+@rule(check=two_portals)
 def enter_portals(grid, vars, act, flags):
     """Walking into a portal carries the avatar to the other portal (then it steps out if it can).
     Only a board with exactly two portals links them. An avatar carried away is marked ``MOVED`` until
@@ -274,7 +288,33 @@ def interact_switch(grid, vars, act, flags):
 
 
 all_painted = none_left("all_painted", Layer.TERRAIN, UNPAINTED, "Won when no unpainted cell is left.")
-reach_goal = any_on("reach_goal", AVATAR, GOAL, "Won when an avatar stands on a goal cell.")
+
+
+def goals_reachable(board: np.ndarray) -> LevelProblem | None:
+    """reach_goal's level check: no goal is walled off from every avatar, even if every cell but a wall were
+    passable and the portals joined (a cheap check that catches a typo in a map). A level may have no goal
+    in sight: fog can hide it."""
+    terrain, objects = board
+    h, w = terrain.shape
+    portals = [(int(y), int(x)) for y, x in np.argwhere(terrain == PORTAL)]
+    seen = {(int(y), int(x)) for y, x in np.argwhere(objects == AVATAR)}
+    stack = list(seen)
+    while stack:
+        y, x = stack.pop()
+        neighbours = [(y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)]
+        if (y, x) in portals:
+            neighbours += portals
+        for ny, nx in neighbours:
+            if 0 <= ny < h and 0 <= nx < w and (ny, nx) not in seen and terrain[ny, nx] != WALL:
+                seen.add((ny, nx))
+                stack.append((ny, nx))
+    for y, x in np.argwhere(terrain == GOAL):
+        if (int(y), int(x)) not in seen:
+            return LevelProblem("this goal is walled off from every avatar", (int(y), int(x)))
+    return None
+
+
+reach_goal = any_on("reach_goal", AVATAR, GOAL, "Won when an avatar stands on a goal cell.", check=goals_reachable)
 cover_goals = every_under("cover_goals", GOAL, F_PUSHABLE, "Won when every goal cell holds a pushable object.")
 all_lights_on = none_left("all_lights_on", Layer.TERRAIN, LIGHT_OFF, "Won when no light is off.")
 all_gems_collected = none_left("all_gems_collected", Layer.TERRAIN, GEM, "Won when no gem is left on the board.")

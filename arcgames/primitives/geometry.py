@@ -11,7 +11,18 @@ import numpy as np
 
 from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, helper_kernel, kernel
 from arcgames.kinds import Layer, define_kind
-from arcgames.primitives.base import CLICK, FLOODED, click_cycle, condition, k_spread, k_unflood, rule, template
+from arcgames.primitives.base import (
+    CLICK,
+    FLOODED,
+    LevelProblem,
+    click_cycle,
+    condition,
+    k_spread,
+    k_unflood,
+    needs,
+    rule,
+    template,
+)
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -70,7 +81,17 @@ def k_turn_tile(cells, y, x):
     cells[y, x + 1] = edge
 
 
-@rule
+def rotors_inside(board: np.ndarray) -> LevelProblem | None:
+    """rotate_block's level check: no rotor on the board edge, where it has no whole block to turn."""
+    h, w = board.shape[1:]
+    for y, x in np.argwhere(board[Layer.TERRAIN] == ROTOR):
+        if not (0 < y < h - 1 and 0 < x < w - 1):
+            return LevelProblem("this rotor is on the board edge, where it has no whole 3x3 block to turn",
+                                (int(y), int(x)))  # fmt: skip
+    return None
+
+
+@rule(check=rotors_inside)
 def rotate_block(grid, vars, act, flags):
     """Clicking a rotor turns the 3x3 block around it a quarter turn clockwise (both layers);
     a rotor on the board edge has no whole block and does nothing."""
@@ -124,7 +145,7 @@ paint_cycle = click_cycle(
 # --- conditions ------------------------------------------------------------------
 
 
-@condition
+@condition(check=needs(SOURCE, SINK))
 def connected(grid, vars, flags):
     """Won when every sink is joined to a source by a 4-connected path of pipe cells
     (pipes, water, rotors, other sources and sinks all conduct)."""

@@ -13,7 +13,7 @@ import numpy as np
 
 from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
 from arcgames.kinds import AVATAR, F_SOLID, GOAL, Layer, define_kind
-from arcgames.primitives.base import condition, rule
+from arcgames.primitives.base import condition, needs, rule
 
 # Colours are sets of primaries, as bits: red 1, yellow 2, blue 4.
 COLOURS = ("plain", "red", "yellow", "orange", "blue", "purple", "green", "brown")
@@ -93,7 +93,7 @@ def paint_walk(grid, vars, act, flags):
 # --- conditions ------------------------------------------------------------------
 
 
-@condition
+@condition(check=needs(GOAL))
 def painter_home(grid, vars, flags):
     """Won when the avatar, of any colour, stands on a goal cell."""
     y, x = k_painter(grid[1])

@@ -14,7 +14,7 @@ import numpy as np
 
 from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, helper_kernel
 from arcgames.kinds import Layer, define_kind
-from arcgames.primitives.base import CLICK, condition, rule
+from arcgames.primitives.base import CLICK, condition, needs, rule
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def pour(grid, vars, act, flags):
 # --- conditions ------------------------------------------------------------------
 
 
-@condition
+@condition(check=needs((MARK, MARK_WET)))
 def water_at_marks(grid, vars, flags):
     """Won when there are marks, and the water stands exactly at every one: the mark is under water and
     the cell above it is not."""
