@@ -16,6 +16,7 @@ from arcgames.primitives.agents import all_on_goals, herded
 from arcgames.primitives.core import cover_goals, enter_portals, move_avatar, push_blocks, reach_goal
 from arcgames.primitives.geometry import connected, fill_pipes, rotate_block
 from arcgames.primitives.paint import paint_walk, painter_home
+from arcgames.primitives.shapes import shape_doors
 from arcgames.primitives.vessels import pour, water_at_marks
 from arcgames.registry import get_game, list_games
 
@@ -23,6 +24,7 @@ CLICKS = (ActionId.ACTION6,)
 SHEEP = {"s": ("floor", "sheep"), "p": ("pen", "")}
 TWINS = {"T": ("floor", "twin")}
 PIPES = {"=": ("pipe", ""), "Q": ("source", ""), "K": ("sink", ""), "R": ("rotor", "")}
+SHAPES = {"x": ("panel_a", ""), ",": ("panel_off", ""), "m": ("shape_a", ""), ":": ("shape_off", "")}
 MARKS = {"V": ("vessel", ""), "M": ("water_mark", "")}
 
 
@@ -103,6 +105,22 @@ def refused(*maps: str, **game) -> str:
             ["VV\nVV"],
             {"rules": (pour,), "win": (water_at_marks,), "actions": CLICKS, "legend": MARKS},
             "game t001, level 1: the board has no water_mark or water_mark_wet cell",
+        ),
+        (
+            ["#xx#mm#\n#x,#m:#\n@.....G"],
+            {"rules": (move_avatar, shape_doors), "win": (reach_goal,), "legend": SHAPES},
+            None,  # a 2x2 panel and a 2x2 goal shape
+        ),
+        (
+            ["#xx#mmm\n#x,#m::\n@.....G"],
+            {"rules": (move_avatar, shape_doors), "win": (reach_goal,), "legend": SHAPES},
+            "game t001, level 1, row 1, column 2: the panel is 2x2 cells but the goal shape 2x3: the doors open "
+            "only when they match (shape_doors)",
+        ),
+        (
+            ["#mm#\n@..G"],
+            {"rules": (move_avatar, shape_doors), "win": (reach_goal,), "legend": SHAPES},
+            "game t001, level 1: the board needs a panel and a goal shape for its shape doors to open",
         ),
         (
             ["@.."],

@@ -9,6 +9,7 @@ from arcgames.actions import Action, ActionId
 from arcgames.engine import Engine
 from arcgames.primitives import move_avatar
 from arcgames.primitives.shapes import shape_doors, shape_pads
+from arcgames.state import Act
 
 LEGEND = {
     ",": ("panel_off", ""),
@@ -27,10 +28,12 @@ LEGEND = {
 }
 
 
-def engine_for(board: str) -> Engine:
-    game = tiny_game(board, rules=(shape_pads, move_avatar, shape_doors), legend=LEGEND,
-                     actions=(*MOVES, ActionId.ACTION5))  # fmt: skip
-    return Engine(game)
+def engine_for(board: str, rules: tuple = (shape_pads, move_avatar, shape_doors)) -> Engine:
+    """An engine on ``board``; the pad tests leave out shape_doors, whose level check wants a goal shape."""
+    return Engine(tiny_game(board, rules=rules, legend=LEGEND, actions=(*MOVES, ActionId.ACTION5)))
+
+
+PADS = (shape_pads, move_avatar)
 
 
 def panel(engine: Engine) -> str:
@@ -39,7 +42,7 @@ def panel(engine: Engine) -> str:
 
 
 def test_shape_pads_turn_the_panel_a_quarter_clockwise_on_each_entry() -> None:
-    engine = engine_for("x,,#\ny,,#\nxx,#\n@t.#")
+    engine = engine_for("x,,#\ny,,#\nxx,#\n@t.#", PADS)
     play(engine, Action.RIGHT)
     assert panel(engine) == "xyx/x,,/,,,"
     play(engine, Action.RIGHT, Action.LEFT)  # stepping off does nothing, stepping on again turns again
@@ -47,13 +50,13 @@ def test_shape_pads_turn_the_panel_a_quarter_clockwise_on_each_entry() -> None:
 
 
 def test_shape_pads_act_on_entering_not_while_the_avatar_stands_there() -> None:
-    engine = engine_for("x,,#\nx,,#\nxx,#\n#T.#")
+    engine = engine_for("x,,#\nx,,#\nxx,#\n#T.#", PADS)
     play(engine, Action.LEFT, Action.DOWN, Action.INTERACT)  # blocked moves and other actions on the pad
     assert panel(engine) == "x,,/x,,/xx,"
 
 
 def test_shape_pads_mirror_and_recolour_the_panel() -> None:
-    engine = engine_for("xy,#\nx,,#\nx,,#\n@vc#")
+    engine = engine_for("xy,#\nx,,#\nx,,#\n@vc#", PADS)
     play(engine, Action.RIGHT)
     assert panel(engine) == ",yx/,,x/,,x"
     play(engine, Action.RIGHT)
@@ -61,7 +64,7 @@ def test_shape_pads_mirror_and_recolour_the_panel() -> None:
 
 
 def test_shape_pads_do_not_turn_a_panel_that_is_not_square() -> None:
-    engine = engine_for("x,,\ny,,\n@t.")
+    engine = engine_for("x,,\ny,,\n@t.", PADS)
     play(engine, Action.RIGHT)
     assert board_text(engine) == "x,,\ny,,\n.T."
 
@@ -78,6 +81,8 @@ def test_shape_doors_open_while_the_panel_matches_and_close_when_it_stops_unless
 
 
 def test_shape_doors_stay_shut_without_a_goal_shape_of_the_panel_size() -> None:
-    engine = engine_for("x,#m\nx,#:\n@t.d")
+    # A game refuses such a level (shape_doors' level check); the rule still keeps the doors shut.
+    engine = engine_for("x,#m\nx,#:\n@t.d", PADS)
     play(engine, Action.RIGHT)
+    shape_doors(engine.state, Act(ActionId.ACTION1))
     assert board_text(engine) == "xx#m\n,,#:\n.T.d"

@@ -15,7 +15,7 @@ import numpy as np
 
 from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
 from arcgames.kinds import AVATAR, Layer, define_kind
-from arcgames.primitives.base import k_free, rule
+from arcgames.primitives.base import LevelProblem, k_free, rule
 from arcgames.primitives.geometry import k_box
 
 # --- kinds -----------------------------------------------------------------------
@@ -105,7 +105,19 @@ def k_matches(terrain):
     return True
 
 
-@rule
+def panel_fits_shape(board: np.ndarray) -> LevelProblem | None:
+    """shape_doors' level check: a panel and a goal shape of one size (no pad changes the panel's size)."""
+    panel, shape = (np.argwhere(table[board[Layer.TERRAIN]]) for table in (IS_PANEL, IS_SHAPE))
+    if not len(panel) or not len(shape):
+        return LevelProblem("the board needs a panel and a goal shape for its shape doors to open")
+    (ph, pw), (gh, gw) = (cells.max(axis=0) - cells.min(axis=0) + 1 for cells in (panel, shape))
+    if (ph, pw) != (gh, gw):
+        return LevelProblem(f"the panel is {ph}x{pw} cells but the goal shape {gh}x{gw}: the doors open only when "
+                            "they match", tuple(int(v) for v in panel.min(axis=0)))  # fmt: skip
+    return None
+
+
+@rule(check=panel_fits_shape)
 def shape_doors(grid, vars, act, flags):
     """Shape doors are open while the panel matches the goal shape and closed otherwise; a door with an
     object in it stays open until the object leaves."""
