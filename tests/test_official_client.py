@@ -40,7 +40,8 @@ def server(out: Path, *args: str) -> Iterator[str]:
     command = [sys.executable, "-m", "arcgames.cli", "serve", "--port", "0", "--out", str(out), *args]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        line = proc.stdout.readline()
+        lines = iter(proc.stdout.readline, "")
+        line = next((text for text in lines if not text.startswith("arcgames: compil")), "")  # first-run progress
         assert " at http://" in line, f"server did not start: {line}{proc.stdout.read() if proc.poll() else ''}"
         url = line.split(" at ", 1)[1].split()[0]
         yield url

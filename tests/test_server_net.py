@@ -110,3 +110,21 @@ def test_serve_rate_benchmark_runs_and_shows_the_fix():
     fixed, nagle = report["servers"]["arcgames"], report["servers"]["nagle"]
     assert fixed["requests"] >= 5 and nagle["p50_ms"] > max(30, fixed["p50_ms"])  # Nagle waits for the ~40 ms ACK
     assert report["arcgames_vs_nagle"] > 1 and report["arcgames_vs_toolkit"] is None and "not run" in report["toolkit"]
+
+
+def test_serve_prepares_every_hosted_games_kernels_before_it_gives_out_the_url(monkeypatch, tmp_path: Path) -> None:
+    import arcgames.server as server
+
+    prepared: list[str] = []
+    monkeypatch.setattr(server, "Engine", lambda game: prepared.append(game.id))
+
+    class Announced(Exception):
+        pass
+
+    def announce(url: str) -> None:
+        raise Announced(sorted(prepared))
+
+    game_ids = list_games()[:3]
+    with listening_socket("127.0.0.1", 0) as sock, pytest.raises(Announced) as caught:
+        serve(ServerConfig(game_ids=game_ids, out_dir=tmp_path), sock=sock, announce=announce)
+    assert caught.value.args[0] == sorted(game_ids)

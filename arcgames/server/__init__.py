@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 
+from arcgames.engine import Engine
 from arcgames.server.app import ServerConfig, create_app
 
 __all__ = ["ServerConfig", "create_app", "listening_socket", "serve"]
@@ -47,6 +48,11 @@ def serve(
     sock = sock or listening_socket(host, port)
     host, bound = sock.getsockname()[:2]
     shown = f"[{host}]" if sock.family == socket.AF_INET6 else host
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False))
+    app = create_app(config)
+    for hosted in app.state.catalogue.games.values():
+        # Compile (the first run on this machine, with progress lines) or load every hosted game's kernels before
+        # the URL is out: otherwise the first player of each game waits on that, seconds on a fresh machine.
+        Engine(hosted.game)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     announce(f"http://{shown}:{bound}")
     server.run(sockets=[sock])
