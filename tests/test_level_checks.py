@@ -68,7 +68,7 @@ def refused(*maps: str, **game) -> str:
         (
             ["@.pp"],
             {"rules": (move_avatar,), "win": (herded,), "legend": SHEEP},
-            "game t001, level 1: the board has no sheep, so the game cannot be won (herded)",
+            "game t001, level 1: the board has no sheep object, so the game cannot be won (herded)",
         ),
         (
             ["@ss.p"],

@@ -158,13 +158,9 @@ def room_for(objs: tuple[int, ...], ter: int) -> LevelCheck:
     objs = tuple(dict.fromkeys(objs))
 
     def check(board: np.ndarray) -> LevelProblem | None:
-        count, cells = sum(count_kind(board, k) for k in objs), count_kind(board, ter)
-        if count == 0:
-            return _unwinnable(f"no {_names(objs)}")
-        if cells < count:
-            return _unwinnable(f"{plural(count, _names(objs) + ' object')} but only "
-                               f"{plural(cells, _names((ter,)) + ' cell')} for them")  # fmt: skip
-        return None
+        count = sum(count_kind(board, k) for k in objs)
+        return _some_and_enough(count, f"{_names(objs)} object", count_kind(board, ter),
+                                f"{_names((ter,))} cell", "for them")  # fmt: skip
 
     return check
 
@@ -173,16 +169,20 @@ def enough_for(ter: int, flag: int) -> LevelCheck:
     """A level check: there are ``ter`` cells, and at least as many objects with kind flag ``flag`` to fill them."""
 
     def check(board: np.ndarray) -> LevelProblem | None:
-        cells = count_kind(board, ter)
         objects = int(np.count_nonzero(FLAGS[board[Layer.OBJECTS]] & flag))
-        if cells == 0:
-            return _unwinnable(f"no {_names((ter,))} cell")
-        if objects < cells:
-            return _unwinnable(f"{plural(cells, _names((ter,)) + ' cell')} but only "
-                               f"{plural(objects, flag_word(flag) + ' object')} to fill them")  # fmt: skip
-        return None
+        return _some_and_enough(count_kind(board, ter), f"{_names((ter,))} cell", objects,
+                                f"{flag_word(flag)} object", "to fill them")  # fmt: skip
 
     return check
+
+
+def _some_and_enough(need: int, need_noun: str, have: int, have_noun: str, purpose: str) -> LevelProblem | None:
+    """None when the board has some of what a win needs, and at least as many of what that needs in turn."""
+    if need == 0:
+        return _unwinnable(f"no {need_noun}")
+    if have < need:
+        return _unwinnable(f"{plural(need, need_noun)} but only {plural(have, have_noun)} {purpose}")
+    return None
 
 
 # --- kernel helpers ----------------------------------------------------------------
