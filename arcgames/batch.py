@@ -34,15 +34,25 @@ The tuples the kernels take (fixed layouts, so that one compiled loop serves eve
 
 from __future__ import annotations
 
-import itertools
+import functools
 import os
+import platform
+import queue
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
+
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from arcgames.draw import draw_play
 from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, helper_kernel, kernel
 
-__all__ = ["begin_step", "board_of", "draw_env", "draw_range", "end_step", "run_ranges"]
+__all__ = ["StepLoop", "begin_step", "board_of", "draw_env", "draw_range", "end_step", "run_ranges"]
 
 NOT_FINISHED, WIN, GAME_OVER = 0, 1, 2
 RESET, CLICK, UNDO = 0, 6, 7
@@ -186,28 +196,185 @@ def first_illegal(action_type, xs, ys, game_state, legal):
 
 
 # --- threads -----------------------------------------------------------------------
+#
+# Why threads over a numba ``prange`` loop: the kernels release the GIL, so plain threads run them in
+# parallel; a ``prange`` loop took seconds more to compile per game, miscompiled the inlined step
+# helpers, and its spinning OpenMP threads made a 0.3 ms step take 3-9 ms on a busy 2-core machine.
+#
+# Why a step loop (StepLoop) and not a job queue for the step itself: handing a job to a sleeping
+# thread and waking the caller when it is done took ~90 µs per step on the 2-core VM here (two OS
+# wake-ups; a plain lock hand-off took ~70), about a quarter of a whole step of 1024 envs. So between
+# steps the workers wait in compiled code, polling a small control array for the next step, for a
+# bounded while (SPIN_POLLS, well under a millisecond) before they go back to sleep: the hand-off
+# then costs a few µs. Bounded, because an idle poller takes a core from whatever runs between steps.
 
 THREADS = int(os.environ.get("ARCGAMES_THREADS", 0)) or len(os.sched_getaffinity(0))
 MIN_CHUNK = 64  # envs per thread at least: below that a thread costs more than it saves
-_pool: ThreadPoolExecutor | None = None
+SPIN_POLLS = 20_000  # polls a worker makes for the next step before it sleeps (~0.3-0.6 ms)
+WAIT_POLLS = 100_000  # polls the caller makes for a worker's chunk before it yields the CPU once
+STUCK_SECONDS = 120  # a chunk of a step takes milliseconds: a worker this late is stuck, and the step says so
+POSTED, DONE, LEAVE = range(3)  # a step loop's control columns, one row per thread
+
+
+@intrinsic
+def _fence(typingctx):
+    """A full memory fence: what one thread wrote before it is seen by another before what it writes after
+    (and the compiler keeps the polled loads inside the loop)."""
+
+    def codegen(context, builder, sig, args):
+        builder.fence("seq_cst")
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@intrinsic
+def _pause(typingctx):
+    """The CPU's spin-wait hint (x86 ``pause``; nothing elsewhere): a polling loop yields the core's
+    pipeline to its sibling and uses less power."""
+
+    def codegen(context, builder, sig, args):
+        if platform.machine().lower() in ("x86_64", "amd64"):
+            hint = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), []),
+                                                  "llvm.x86.sse2.pause")  # fmt: skip
+            builder.call(hint, [])
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@helper_kernel
+def next_post(ctl, w, polls):
+    """Wait, polling, for a step posted to thread ``w``'s row: True when one is there; False when none came in
+    ``polls`` polls or the thread is asked to leave (a pending step is run first)."""
+    for _ in range(polls):
+        _fence()
+        if ctl[w, POSTED] != ctl[w, DONE]:
+            return True
+        if ctl[w, LEAVE] != 0:
+            return False
+        _pause()
+    return False
+
+
+@helper_kernel
+def mark_done(ctl, w):
+    """Thread ``w`` finished the posted step (after every write of the step)."""
+    _fence()
+    ctl[w, DONE] = ctl[w, POSTED]
+
+
+@kernel
+def post(ctl, w):
+    """Post the next step to thread ``w`` (after every write of its inputs)."""
+    _fence()
+    ctl[w, POSTED] += 1
+
+
+@kernel
+def wait_done(ctl, w, polls):
+    """Poll until thread ``w`` finished its posted step (True), for at most ``polls`` polls."""
+    for _ in range(polls):
+        _fence()
+        if ctl[w, DONE] == ctl[w, POSTED]:
+            return True
+        _pause()
+    return False
+
+
+class _Worker:
+    """A worker thread: runs the jobs queued to it, among them spells in a step loop (:class:`StepLoop`)."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index  # its row in a step loop's control array, and its chunk of envs
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.serving: np.ndarray | None = None  # the control array of the step loop it polls, if any
+        threading.Thread(target=self._run, name=f"arcgames-batch-{index}", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.jobs.get()()
+
+    def leave(self) -> None:
+        """Ask it to leave the step loop it polls, if any, so that it takes the next queued job at once."""
+        serving = self.serving
+        if serving is not None:
+            serving[self.index, LEAVE] = 1
+
+    def serve(self, loop: StepLoop) -> None:
+        """Poll ``loop`` for steps and run this thread's chunk of each, until none comes for a while."""
+        ctl, w = loop.ctl, self.index
+        lo, hi = loop.bounds[w], loop.bounds[w + 1]
+        while True:
+            ctl[w, LEAVE] = 0  # before it says where it is, so that a later leave() is not lost
+            self.serving = ctl
+            loop.serve(ctl, w, lo, hi, SPIN_POLLS, *loop.args)
+            self.serving = None
+            if ctl[w, POSTED] == ctl[w, DONE]:  # else a step came as it stopped polling: take it
+                return
+
+
+_workers: list[_Worker] = []
+
+
+def _workers_for(count: int) -> list[_Worker]:
+    """Worker threads 1..count (thread 0 is the caller's)."""
+    while len(_workers) < count:
+        _workers.append(_Worker(len(_workers) + 1))
+    return _workers[:count]
+
+
+def _bounds(num_envs: int) -> list[int]:
+    """Where each thread's chunk of envs starts (and the end): one chunk per thread, MIN_CHUNK envs at least."""
+    chunks = max(1, min(THREADS, num_envs // MIN_CHUNK))
+    return [num_envs * i // chunks for i in range(chunks + 1)]
 
 
 def run_ranges(fn: Callable, num_envs: int, *args) -> None:
-    """Run the compiled ``fn(lo, hi, *args)`` over envs 0..num_envs-1 split across :data:`THREADS` threads.
-
-    Why threads over a numba ``prange`` loop: the kernels release the GIL, so plain threads run them in
-    parallel; a ``prange`` loop took seconds more to compile per game, miscompiled the inlined step
-    helpers, and its spinning OpenMP threads made a 0.3 ms step take 3-9 ms on a busy 2-core machine.
-    """
-    global _pool
-    chunks = max(1, min(THREADS, num_envs // MIN_CHUNK))
-    if chunks == 1:
-        fn(0, num_envs, *args)
-        return
-    if _pool is None:
-        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="arcgames-batch")
-    bounds = [num_envs * i // chunks for i in range(chunks + 1)]
-    futures = [_pool.submit(fn, lo, hi, *args) for lo, hi in itertools.pairwise(bounds[1:])]
+    """Run the compiled ``fn(lo, hi, *args)`` over envs 0..num_envs-1 split across :data:`THREADS` threads
+    (a job for each worker thread; the batched step itself runs in a :class:`StepLoop`)."""
+    bounds = _bounds(num_envs)
+    futures = []
+    for worker in _workers_for(len(bounds) - 2):
+        future: Future = Future()
+        worker.jobs.put(functools.partial(_run_job, future, fn, bounds[worker.index], bounds[worker.index + 1], args))
+        worker.leave()
+        futures.append(future)
     fn(bounds[0], bounds[1], *args)  # the calling thread takes the first chunk
     for future in futures:
         future.result()
+
+
+def _run_job(future: Future, fn: Callable, lo: int, hi: int, args: tuple) -> None:
+    try:
+        future.set_result(fn(lo, hi, *args))
+    except BaseException as err:  # handed to the caller, which raises it
+        future.set_exception(err)
+
+
+class StepLoop:
+    """A game's batched step over ``num_envs`` envs with fixed arguments, split across threads whose hand-off
+    costs a few µs (see the notes above :data:`THREADS`): ``step(lo, hi, *args)`` is the game's ``step_range``,
+    ``serve(ctl, w, lo, hi, polls, *args)`` its ``serve_range``. The arguments' arrays are read anew every
+    step, so the caller writes each step's inputs into them before :meth:`run`."""
+
+    def __init__(self, step: Callable, serve: Callable, num_envs: int, args: tuple) -> None:
+        self.step, self.serve, self.args = step, serve, args
+        self.bounds = _bounds(num_envs)
+        self.ctl = np.zeros((len(self.bounds) - 1, 3), dtype=np.int64)
+
+    def run(self) -> None:
+        workers = _workers_for(len(self.bounds) - 2)
+        for worker in workers:
+            post(self.ctl, worker.index)
+            if worker.serving is not self.ctl:  # not polling this loop (or about to stop): ask it in
+                worker.leave()
+                worker.jobs.put(functools.partial(worker.serve, self))
+        self.step(self.bounds[0], self.bounds[1], *self.args)  # the calling thread takes the first chunk
+        for worker in workers:
+            since = time.monotonic()
+            while not wait_done(self.ctl, worker.index, WAIT_POLLS):
+                time.sleep(0)  # the worker is not running (a busy machine): give it the CPU
+                if time.monotonic() - since > STUCK_SECONDS:
+                    raise RuntimeError(f"batched step: worker thread {worker.index} did not finish in {STUCK_SECONDS} "
+                                       "s; please report it (ARCGAMES_THREADS=1 runs without threads)")  # fmt: skip

@@ -225,6 +225,14 @@ def step_range(lo, hi, state, config, inputs, outputs, view):
 
 
 @kernel
+def serve_range(ctl, w, lo, hi, polls, state, config, inputs, outputs, view):
+    """A worker thread's spell in a step loop (arcgames.batch.StepLoop): envs lo..hi of every step posted to it."""
+    while _batched.next_post(ctl, w, polls):
+        step_range(lo, hi, state, config, inputs, outputs, view)
+        _batched.mark_done(ctl, w)
+
+
+@kernel
 def search(store, table, acts, flags, scratch, counters):
     """The solver's breadth-first search (arcgames.search) with this game's rules, until it stops."""
     while _search.begin_state(store, acts, counters):
@@ -245,6 +253,7 @@ class GameKernels:
         self.module = module
         self.advance = module.advance
         self.step_range = module.step_range
+        self.serve_range = module.serve_range  # a worker thread's loop over the steps (arcgames.batch.StepLoop)
         self.step_env = module.step_env  # one env's step, for the CUDA kernel (arcgames.batched.cuda)
         self.search = module.search  # compiled on the solver's first call (arcgames.solver)
 

@@ -123,7 +123,8 @@ class BatchedEngine:
         self.device = torch.device("cpu")
         self.undo_depth = undo_depth
         self.num_levels = game.num_levels
-        self._step_range = compiled(game).step_range
+        kernels = compiled(game)
+        self._step_range, self._serve_range = kernels.step_range, kernels.serve_range
 
         levels = game.parsed
         self.height = height = max(lv.layout.height for lv in levels)
@@ -177,16 +178,23 @@ class BatchedEngine:
         self._warm()
 
     def _place(self) -> None:
-        """Put the state where the kernels run: on the CPU it stays in the numpy arrays just made (the CUDA
-        engine moves it to the GPU here)."""
+        """Put the state where the kernels run: on the CPU it stays in the numpy arrays just made, which a step
+        loop runs the compiled step over, split across threads (the CUDA engine moves it to the GPU here)."""
+        self._actions = tuple(np.zeros(self.num_envs, dtype=np.int64) for _ in range(3))  # each step's type, x, y
+        inputs = (*self._actions, self._reset_level, self._options, self._acts)
+        self._loop = batch.StepLoop(self._step_range, self._serve_range, self.num_envs,
+                                    (self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
 
     def _warm(self) -> None:
         """Compile (or load) the step and the drawing now, with a progress line on the first run: an empty
         range of envs (0, 0) has the step's own argument types and changes nothing."""
-        empty = np.zeros(self.num_envs, dtype=np.int64)
-        inputs = (empty, empty, empty, self._reset_level, self._options, self._acts)
-        warm(f"the batched step of game {self.game.id}", self._step_range,
-             lambda: self._step_range(0, 0, self._state, self._config, inputs, self._outputs, self._view))  # fmt: skip
+        loop = self._loop
+
+        def compile_step() -> None:
+            self._step_range(0, 0, *loop.args)
+            self._serve_range(loop.ctl, 0, 0, 0, 0, *loop.args)  # no polls: returns at once
+
+        warm(f"the batched step of game {self.game.id}", self._step_range, compile_step)
         warm("the batched drawing", batch.draw_range, self.frames)
 
     # --- public API --------------------------------------------------------------
@@ -288,8 +296,9 @@ class BatchedEngine:
                 self._reset_level.fill(reset_level)
         self._options[:] = (auto_reset, reset_on_game_over, -1 if max_actions is None else max_actions,
                             self.undo_depth if self._undo else 0)  # fmt: skip
-        inputs = (kinds, xs, ys, self._reset_level, self._options, self._acts)
-        batch.run_ranges(self._step_range, self.num_envs, self._state, self._config, inputs, self._outputs, self._view)
+        for buffer, values in zip(self._actions, (kinds, xs, ys), strict=True):
+            buffer[:] = values
+        self._loop.run()
         completed = torch.from_numpy(self._outputs[0].copy())  # a fresh tensor: the buffer is reused
         if not auto_reset:
             return completed
