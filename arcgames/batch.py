@@ -177,6 +177,23 @@ def draw_env(n, state, config, view):
 
 
 @kernel
+def repack_boards(packed, padded, levels, layouts, to_padded):
+    """Convert boards (M,) of plays at ``levels`` between the packed layout the kernels read (M, 2 x H x W)
+    and the padded one of the public API (M, 2, H, W), in the direction ``to_padded`` says; the padding is
+    left as it is. Compiled: a loop per level group in numpy cost ~10 µs a level on every auto-reset step."""
+    for m in range(levels.shape[0]):
+        h, w = layouts[levels[m], 0], layouts[levels[m], 1]
+        for layer in range(2):
+            for y in range(h):
+                row = (layer * h + y) * w
+                for x in range(w):
+                    if to_padded:
+                        padded[m, layer, y, x] = packed[m, row + x]
+                    else:
+                        packed[m, row + x] = padded[m, layer, y, x]
+
+
+@kernel
 def draw_range(lo, hi, state, config, view):
     """:func:`draw_env` for envs lo..hi-1 (after a reset; a step draws its envs itself)."""
     for n in range(lo, hi):

@@ -32,7 +32,6 @@ what is tested without a GPU and what is not measured yet).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal, NamedTuple, overload
 
 import numpy as np
@@ -193,6 +192,7 @@ class BatchedEngine:
         def compile_step() -> None:
             self._step_range(0, 0, *loop.args)
             self._serve_range(loop.ctl, 0, 0, 0, 0, *loop.args)  # no polls: returns at once
+            self._packed(self._padded(self._outputs[5][:0], self._state[2][:0]), self._state[2][:0])  # no boards
 
         warm(f"the batched step of game {self.game.id}", self._step_range, compile_step)
         warm("the batched drawing", batch.draw_range, self.frames)
@@ -360,22 +360,16 @@ class BatchedEngine:
         """Packed boards (M, 2 * H * W) of plays at ``levels`` (M,), as padded boards (M, 2, H, W)."""
         boards = np.zeros((len(packed), 2, self.height, self.width), dtype=np.uint8)
         boards[:, 0] = PAD
-        for envs, h, w in self._by_level(levels):
-            boards[envs, :, :h, :w] = packed[envs, : 2 * h * w].reshape(len(envs), 2, h, w)
+        batch.repack_boards(np.ascontiguousarray(packed), boards, np.ascontiguousarray(levels, dtype=np.int64),
+                            self.game.look.layouts, True)  # fmt: skip
         return boards
 
     def _packed(self, boards: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """Padded boards (M, 2, H, W) of plays at ``levels`` (M,), packed as the kernels read them (M, 2 * H * W)."""
         packed = np.zeros((len(boards), 2 * self.height * self.width), dtype=np.uint8)
-        for envs, h, w in self._by_level(levels):
-            packed[envs, : 2 * h * w] = boards[envs, :, :h, :w].reshape(len(envs), -1)
+        batch.repack_boards(packed, np.ascontiguousarray(boards), np.ascontiguousarray(levels, dtype=np.int64),
+                            self.game.look.layouts, False)  # fmt: skip
         return packed
-
-    def _by_level(self, levels: np.ndarray) -> Iterator[tuple[np.ndarray, int, int]]:
-        """For each level in ``levels`` (M,): the indices that play it, and its board's height and width."""
-        for level in np.unique(levels):
-            layout = self.game.parsed[level].layout
-            yield np.flatnonzero(levels == level), layout.height, layout.width
 
     def states(self) -> list[GameState]:
         """The GameState of every env (a Python list: for inspection, not for hot loops)."""
