@@ -466,7 +466,8 @@ class Rejections(BaseModel):
 
     levels_sampled: int = 0
     no_fit: int = 0  # the knobs did not fit the board
-    unsolvable: int = 0  # no winning sequence (or the map is malformed, e.g. a walled-off goal)
+    failed_level_check: int = 0  # refused when loaded by a primitive's level check (e.g. more sheep than pens)
+    unsolvable: int = 0  # no winning sequence
     solver_limit: int = 0  # over the preset's solver budget
     too_easy: int = 0  # fewer solver actions than the level's minimum or than the level before
     blind_play: int = 0  # beaten by a strategy of the exploit audit (arcgames.audit) at 5x the solver count
@@ -481,7 +482,8 @@ class Rejections(BaseModel):
 
     @property
     def accepted_levels(self) -> int:
-        rejected = self.no_fit + self.unsolvable + self.solver_limit + self.too_easy + self.blind_play
+        rejected = (self.no_fit + self.failed_level_check + self.unsolvable + self.solver_limit + self.too_easy
+                    + self.blind_play)  # fmt: skip
         return self.levels_sampled - rejected
 
 
@@ -598,9 +600,11 @@ class Generator:
             return None
         try:
             probe = build_game(game_id, "probe", spec, [text], None)
-            solution = solve(probe, 0, max_states=self.preset.max_states)
         except GameDefinitionError:
-            solution = None
+            counts.failed_level_check += 1
+            return None
+        try:
+            solution = solve(probe, 0, max_states=self.preset.max_states)
         except SolverLimitError:
             counts.solver_limit += 1
             return None

@@ -263,3 +263,23 @@ def test_provisional_games_are_reachable_only_inside_the_block() -> None:
                  rules=game.rules, win=game.win)  # fmt: skip
     with pytest.raises(GameDefinitionError, match="'ujzd' is already in use"), provisional(clash):
         pass
+
+
+def test_a_map_a_level_check_refuses_is_counted_as_such_and_resampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    import arcgames.generate as generate
+    from arcgames.game import GameDefinitionError
+
+    real, refused = generate.build_game, []
+
+    def build_game(game_id, title, spec, levels, card, *args, **kwargs):
+        if title == "probe" and not refused:  # the first candidate map: as if a level check refused it
+            refused.append(levels)
+            raise GameDefinitionError("game x, level 1: the board has 2 sheep objects but only 1 pen cell")
+        return real(game_id, title, spec, levels, card, *args, **kwargs)
+
+    monkeypatch.setattr(generate, "build_game", build_game)
+    generator = generate.Generator(PRESETS["trivial"], seed=3, audited=False)
+    game, _, _ = generator.game(0)
+    counts = generator.rejections
+    assert refused and counts.failed_level_check == 1
+    assert counts.accepted_levels == game.num_levels
