@@ -332,6 +332,7 @@ class _Worker:
 
 
 _workers: list[_Worker] = []
+os.register_at_fork(after_in_child=_workers.clear)  # a forked child has none of the threads: it starts its own
 
 
 def _workers_for(count: int) -> list[_Worker]:

@@ -3,6 +3,7 @@ env is stepped exactly once per step, whatever the hand-off took (polling, sleep
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 
@@ -115,3 +116,18 @@ def test_a_stuck_worker_is_an_error_not_a_hang(threads, monkeypatch: pytest.Monk
             time.sleep(0.01)
     advance(loop, step)
     assert (counts == 2).all()
+
+
+def test_a_forked_child_starts_its_own_workers(threads, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "STUCK_SECONDS", 5)  # the child inherits it: a child waiting on dead threads fails fast
+    loop, counts, step = stepper(1000)
+    advance(loop, step)  # the parent's workers exist now
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply(steps_in_child, (loop, counts, step)) == 2
+    assert (counts == 1).all()  # the child's steps are its own
+
+
+def steps_in_child(loop: batch.StepLoop, counts: np.ndarray, step: np.ndarray) -> int:
+    advance(loop, step)
+    return int(counts.min()) if (counts == counts[0]).all() else -1
