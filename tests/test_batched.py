@@ -21,6 +21,7 @@ torch = pytest.importorskip("torch")
 
 import gymnasium as gym  # noqa: E402
 
+from arcgames import batch  # noqa: E402
 from arcgames.actions import FRAME_SIZE, Action, ActionCodec, ActionId, InvalidActionError  # noqa: E402
 from arcgames.batched import GAME_OVER, WIN, BatchedEngine  # noqa: E402
 from arcgames.batched.engine import PAD  # noqa: E402
@@ -193,6 +194,14 @@ def test_batched_engine_equals_scalar_engine(game_id: str) -> None:
         if all(seen[event] > 0 for event in wanted):
             break
     assert all(seen[event] > 0 for event in wanted), seen
+
+
+@pytest.mark.parametrize("game_id", ["ujzd", "1u33", "pft7", "5v2s"])  # push + undo, twins, fog + patrols, clicks
+def test_the_batched_engine_split_across_threads_equals_the_scalar_engine(game_id: str, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "THREADS", 4)
+    monkeypatch.setattr(batch, "MIN_CHUNK", 2)  # 8 envs in 4 chunks: three run on worker threads
+    seen = run_equivalence(game_id, num_envs=8, steps=120, seed=7)
+    assert seen["advance"] > 0, seen
 
 
 # --- engine API ----------------------------------------------------------------------
