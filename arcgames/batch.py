@@ -325,8 +325,13 @@ class _Worker:
         while True:
             ctl[w, LEAVE] = 0  # before it says where it is, so that a later leave() is not lost
             self.serving = ctl
-            loop.serve(ctl, w, lo, hi, SPIN_POLLS, *loop.args)
-            self.serving = None
+            try:
+                loop.serve(ctl, w, lo, hi, SPIN_POLLS, *loop.args)
+            except BaseException as err:  # the caller waiting on this chunk raises it; the thread lives on
+                loop.failure = err
+                return
+            finally:
+                self.serving = None
             if ctl[w, POSTED] == ctl[w, DONE]:  # else a step came as it stopped polling: take it
                 return
 
@@ -380,6 +385,7 @@ class StepLoop:
         self.step, self.serve, self.args = step, serve, args
         self.bounds = _bounds(num_envs)
         self.ctl = np.zeros((len(self.bounds) - 1, 3), dtype=np.int64)
+        self.failure: BaseException | None = None  # what a worker's chunk raised
 
     def run(self) -> None:
         workers = _workers_for(len(self.bounds) - 2)
@@ -393,6 +399,9 @@ class StepLoop:
             since = time.monotonic()
             while not wait_done(self.ctl, worker.index, WAIT_POLLS):
                 time.sleep(0)  # the worker is not running (a busy machine): give it the CPU
+                if self.failure is not None:
+                    failure, self.failure = self.failure, None
+                    raise failure
                 if time.monotonic() - since > STUCK_SECONDS:
                     raise RuntimeError(f"batched step: worker thread {worker.index} did not finish in {STUCK_SECONDS} "
                                        "s; please report it (ARCGAMES_THREADS=1 runs without threads)")  # fmt: skip

@@ -131,3 +131,17 @@ def test_a_forked_child_starts_its_own_workers(threads, monkeypatch: pytest.Monk
 def steps_in_child(loop: batch.StepLoop, counts: np.ndarray, step: np.ndarray) -> int:
     advance(loop, step)
     return int(counts.min()) if (counts == counts[0]).all() else -1
+
+
+def test_a_chunk_that_raises_on_a_worker_raises_in_the_caller_and_the_worker_lives_on(threads) -> None:
+    counts, step = np.zeros(1000, dtype=np.int64), np.zeros(1, dtype=np.int64)
+
+    def serve_badly(ctl, w, lo, hi, polls, counts, step):
+        raise ValueError(f"worker {w} broke")
+
+    broken = batch.StepLoop(count_range, serve_badly, 1000, (counts, step))
+    with pytest.raises(ValueError, match=r"worker \d broke"):
+        advance(broken, step)
+    loop, counts, step = stepper(1000)  # the same worker threads still serve a sound loop
+    advance(loop, step)
+    assert (counts == 1).all()
