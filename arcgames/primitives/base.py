@@ -395,16 +395,19 @@ FLOODED = 0x80  # a terrain bit no kind uses (terrain ids are below 128): marks 
 @kernel
 def k_spread(terrain, passable):
     """Spread the :data:`FLOODED` mark from marked cells to 4-connected unmarked cells whose kind is
-    ``passable`` (a (256,) bool table), until it reaches no more: sweeps down and up the board, which needs
-    no list of cells (kernels never allocate)."""
+    ``passable`` (a (256,) bool table), until it reaches no more: sweeps down and up the board in turn,
+    which needs no list of cells (kernels never allocate). It stops after the first sweep that marks
+    nothing: every cell in it was tested against all four neighbours while no mark changed, so no
+    unmarked passable cell touches a marked one (one sweep sooner than waiting for a down-and-up pair
+    that marks nothing: 0ce9's count_lamps 975 -> 570 ns, 5v2s's fill_pipes 624 -> 403)."""
     h, w = terrain.shape
-    changed = True
-    while changed:
-        changed = False
-        for k in range(2 * h):
-            y = k if k < h else 2 * h - 1 - k
+    down, added = True, True
+    while added:
+        added = False
+        for i in range(h):
+            y = i if down else h - 1 - i
             for j in range(w):
-                x = j if k < h else w - 1 - j
+                x = j if down else w - 1 - j
                 if terrain[y, x] & FLOODED or not passable[terrain[y, x]]:
                     continue
                 if (
@@ -414,7 +417,8 @@ def k_spread(terrain, passable):
                     or (x + 1 < w and terrain[y, x + 1] & FLOODED)
                 ):
                     terrain[y, x] |= FLOODED
-                    changed = True
+                    added = True
+        down = not down
 
 
 @kernel
