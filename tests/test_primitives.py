@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 from helpers import MOVES, ascii_map, board_text, play, tiny_game
 
@@ -572,3 +573,32 @@ def test_every_rule_has_a_test() -> None:
     assert not untested, (
         f"add tests named test_<rule>_... (here or in tests/test_primitives_<family>.py) for {untested}"
     )
+
+
+# --- the flood fill helper ---------------------------------------------------------------------------
+
+
+def test_the_flood_fill_marks_exactly_the_cells_a_search_reaches() -> None:
+    from arcgames.primitives.base import FLOODED, k_spread
+
+    rng = np.random.default_rng(5)
+    passable = np.zeros(256, dtype=np.bool_)
+    passable[1] = True
+    for trial in range(200):  # random mazes of passable (1) and blocked (2) cells, a few seeds
+        h, w = rng.integers(1, 12, size=2)
+        terrain = rng.choice(np.array([1, 2], dtype=np.uint8), size=(h, w), p=[0.6, 0.4])
+        seeds = [(int(y), int(x)) for y, x in zip(rng.integers(0, h, 3), rng.integers(0, w, 3), strict=True)]
+        reached, stack = set(seeds), list(seeds)  # the reference: a plain search from the seeds
+        while stack:
+            y, x = stack.pop()
+            for ny, nx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
+                if 0 <= ny < h and 0 <= nx < w and (ny, nx) not in reached and terrain[ny, nx] == 1:
+                    reached.add((ny, nx))
+                    stack.append((ny, nx))
+        marked = terrain.copy()
+        for y, x in seeds:
+            marked[y, x] |= FLOODED
+        k_spread(marked, passable)
+        got = {(int(y), int(x)) for y, x in np.argwhere(marked & FLOODED)}
+        assert got == reached, f"trial {trial}"
+        np.testing.assert_array_equal(marked & ~np.uint8(FLOODED), terrain)  # only the mark bit changed
