@@ -16,19 +16,19 @@ numpy, and :class:`arcgames.batched.engine.BatchedEngine` hands them to torch as
 
 The tuples the kernels take (fixed layouts, so that one compiled loop serves every game):
 
-- ``state``: grid (N, 2 x H x W) uint8 packed boards (see :func:`board_of`), vars (N, 8) int32,
+- ``state``: grid (N, R) uint8 packed boards (see :func:`board_of`; R is :func:`row_size`), vars (N, 8) int32,
   then (N,) int64 level, levels_completed, game_state, action_count, level_actions; the undo ring
-  undo_grid (N, D + 1, 2 x H x W), undo_vars (N, D + 1, 8), undo_head, undo_count.
-- ``config``: starts (L, 2 x H x W) packed, start_vars (L, 8), layouts (L, 5) int64 (height, width,
+  undo_grid (N, D + 1, R), undo_vars (N, D + 1, 8), undo_head, undo_count.
+- ``config``: starts (L, R) packed, start_vars (L, 8), layouts (L, 5) int64 (height, width,
   scale, top, left per level), flags (256,) uint8 kind flags.
 - ``inputs``: action type, click x, click y (N,) int64; reset_level (N,) int64 (where an
   auto-reset env restarts); options (4,) int64 (auto_reset, reset_on_game_over,
   max_actions or -1, undo_depth or 0 without undo); acts (N, 5) int64 scratch.
 - ``view``: the game's look (:meth:`arcgames.draw.Look.arrays`: colours, tile kinds, strip geometry),
-  frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, 2, H, W) uint8, the boards as
+  frames (N, 64, 64) uint8, and what each env's frame shows: shown (N, R) uint8, the packed boards as
   drawn, drawn_level (N,) int64, the strip's inputs (N, :data:`arcgames.draw.STRIP_KEYS`) int64.
 - ``outputs``: (N,) bool completed, won, lost, truncated, reset; the reset envs' final
-  packed grid (N, 2 x H x W), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
+  packed grid (N, R), vars (N, 8) and counters (N, 5) before their reset; (N,) bool
   scratch: the env loads a level's start at the end of the step.
 """
 
@@ -50,9 +50,9 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from arcgames.draw import draw_play
-from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, helper_kernel, kernel
+from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, as_board, as_flat, helper_kernel, kernel
 
-__all__ = ["StepLoop", "begin_step", "board_of", "draw_env", "draw_range", "end_step", "run_ranges"]
+__all__ = ["StepLoop", "begin_step", "board_of", "draw_env", "draw_range", "end_step", "row_size", "run_ranges"]
 
 NOT_FINISHED, WIN, GAME_OVER = 0, 1, 2
 RESET, CLICK, UNDO = 0, 6, 7
@@ -60,11 +60,17 @@ MOVE_DY = (0, -1, 1, 0, 0, 0, 0, 0)  # per action type: ACTION1 up, ACTION2 down
 MOVE_DX = (0, 0, 0, -1, 1, 0, 0, 0)
 
 
+def row_size(height: int, width: int) -> int:
+    """Bytes of a packed board row of boards up to (height, width): 2 x height x width, rounded up to whole
+    8-byte words (the drawing compares boards a word at a time, and a GPU reads words only where aligned)."""
+    return -(-2 * height * width // 8) * 8
+
+
 @helper_kernel
 def copy_into(dst, src):
-    """dst[...] = src for arrays of one shape, as plain loops (numba's array assignment takes seconds to
-    compile, these loops a fraction of one)."""
-    flat_dst, flat_src = dst.reshape(-1), src.reshape(-1)
+    """dst[...] = src for C-contiguous arrays of one shape, as plain loops (numba's array assignment takes
+    seconds to compile, these loops a fraction of one)."""
+    flat_dst, flat_src = as_flat(dst), as_flat(src)
     for i in range(flat_dst.shape[0]):
         flat_dst[i] = flat_src[i]
 
@@ -121,7 +127,7 @@ def board_of(n, state, config):
     layouts = config[2]
     lv = state[2][n]
     h, w = layouts[lv, 0], layouts[lv, 1]
-    return state[0][n][: 2 * h * w].reshape((2, h, w))
+    return as_board(state[0][n], h, w)
 
 
 @helper_kernel
@@ -178,7 +184,7 @@ def draw_env(n, state, config, view):
 
 @kernel
 def repack_boards(packed, padded, levels, layouts, to_padded):
-    """Convert boards (M,) of plays at ``levels`` between the packed layout the kernels read (M, 2 x H x W)
+    """Convert boards (M,) of plays at ``levels`` between the packed layout the kernels read (M, R)
     and the padded one of the public API (M, 2, H, W), in the direction ``to_padded`` says; the padding is
     left as it is. Compiled: a loop per level group in numpy cost ~10 µs a level on every auto-reset step."""
     for m in range(levels.shape[0]):

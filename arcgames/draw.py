@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from arcgames.actions import FRAME_SIZE
-from arcgames.kernels import helper_kernel, kernel
+from arcgames.kernels import as_flat, as_words, helper_kernel, kernel
 from arcgames.kinds import FLOOR, KINDS
 from arcgames.palette import colour_index
 
@@ -147,22 +147,39 @@ def k_draw_cell(frame, board, r, c, layout, lut, tiles):
 
 
 @helper_kernel
+def k_redraw_changed(frame, shown, cells, i, board, layout, lut, tiles):
+    """Redraw the cell of byte ``i`` of the flat board ``cells`` if it differs from ``shown``, and note both of
+    the cell's layers as drawn (so that its other layer's byte then reads as unchanged)."""
+    if cells[i] != shown[i]:
+        w, area = layout[1], layout[0] * layout[1]
+        cell = i - area if i >= area else i
+        shown[cell], shown[cell + area] = cells[cell], cells[cell + area]
+        k_draw_cell(frame, board, cell // w, cell % w, layout, lut, tiles)
+
+
+@helper_kernel
 def k_draw_board(frame, shown, board, layout, lut, tiles, whole):
-    """Redraw the board cells that changed since ``shown`` (the board as last drawn, at least as large) was
-    written, or every cell when ``whole``. Most steps change a cell or two, so a row is first compared as a
-    whole (a loop without branches, which the compiler vectorises) and only a changed row's cells are looked at."""
+    """Redraw the board cells that changed since ``shown`` (the flat board as last drawn, at least as long) was
+    written, or every cell when ``whole``. Most steps change a cell or two, so the boards are compared eight
+    bytes at a time and only a changed word's bytes are looked at (byte by byte, or row by row, the
+    comparison took ~90 ns of a batched env-step; a word at a time, ~10)."""
     h, w = layout[0], layout[1]
-    for r in range(h):
-        if not whole:
-            diff = 0
+    cells = as_flat(board)
+    size = cells.shape[0]
+    if whole:
+        for i in range(size):
+            shown[i] = cells[i]
+        for r in range(h):
             for c in range(w):
-                diff |= (board[0, r, c] ^ shown[0, r, c]) | (board[1, r, c] ^ shown[1, r, c])
-            if diff == 0:
-                continue
-        for c in range(w):
-            if whole or board[0, r, c] != shown[0, r, c] or board[1, r, c] != shown[1, r, c]:
-                shown[0, r, c], shown[1, r, c] = board[0, r, c], board[1, r, c]
                 k_draw_cell(frame, board, r, c, layout, lut, tiles)
+        return
+    now, then = as_words(cells), as_words(shown)
+    for j in range(size // 8):
+        if now[j] != then[j]:
+            for i in range(8 * j, 8 * j + 8):
+                k_redraw_changed(frame, shown, cells, i, board, layout, lut, tiles)
+    for i in range(size // 8 * 8, size):
+        k_redraw_changed(frame, shown, cells, i, board, layout, lut, tiles)
 
 
 @helper_kernel

@@ -81,13 +81,13 @@ class Engine:
         self.game = game
         self._undoable = ActionId.ACTION7 in game.actions
         self._frame = np.full((FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
-        # What the frame shows, for redrawing only what changed: a copy of the board as drawn (room for the
+        # What the frame shows, for redrawing only what changed: a flat copy of the board as drawn (room for the
         # largest level), the strip's inputs and the level drawn (arcgames/draw.py).
         self._look = game.look
         self._arrays = game.look.arrays()
         height = max(lv.layout.height for lv in game.parsed)
         width = max(lv.layout.width for lv in game.parsed)
-        self._shown = np.zeros((2, height, width), dtype=np.uint8)
+        self._shown = np.zeros(2 * height * width, dtype=np.uint8)
         self._seen = np.full(STRIP_KEYS, -1, dtype=np.int64)
         self._drawn_level = np.full(1, -1, dtype=np.int64)
         # The board as the last level-completing action left it: the next level's frame replaces it at once,

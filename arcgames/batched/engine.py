@@ -128,7 +128,8 @@ class BatchedEngine:
         levels = game.parsed
         self.height = height = max(lv.layout.height for lv in levels)
         self.width = width = max(lv.layout.width for lv in levels)
-        starts = np.zeros((len(levels), 2 * height * width), dtype=np.uint8)
+        row = batch.row_size(height, width)
+        starts = np.zeros((len(levels), row), dtype=np.uint8)
         for index, lv in enumerate(levels):
             starts[index, : lv.start.grid.size] = lv.start.grid.reshape(-1)
         start_vars = np.stack([lv.start.vars for lv in levels])
@@ -147,10 +148,10 @@ class BatchedEngine:
         self._undo = ActionId.ACTION7 in game.actions
         slots = undo_depth + 1 if self._undo else 1  # only games that use undo (ACTION7) pay for the ring
         self._state = (
-            np.zeros((n, 2 * height * width), dtype=np.uint8),
+            np.zeros((n, row), dtype=np.uint8),
             np.zeros((n, NUM_VARS), dtype=np.int32),
             *counters,
-            np.zeros((n, slots, 2 * height * width), dtype=np.uint8),
+            np.zeros((n, slots, row), dtype=np.uint8),
             np.zeros((n, slots, NUM_VARS), dtype=np.int32),
             np.zeros(n, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
@@ -163,7 +164,7 @@ class BatchedEngine:
         self._acts = np.zeros((n, 5), dtype=np.int64)
         self._outputs = (
             *(np.zeros(n, dtype=bool) for _ in range(5)),
-            np.zeros((n, 2 * height * width), dtype=np.uint8),
+            np.zeros((n, row), dtype=np.uint8),
             np.zeros((n, NUM_VARS), dtype=np.int32),
             np.zeros((n, 5), dtype=np.int64),
             np.zeros(n, dtype=bool),
@@ -324,7 +325,7 @@ class BatchedEngine:
 
     def _drawn(self, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What m frames show, as nothing drawn yet: the boards as drawn, levels, the strips' inputs."""
-        return (np.zeros((m, 2, self.height, self.width), dtype=np.uint8), np.full(m, -1, dtype=np.int64),
+        return (np.zeros((m, batch.row_size(self.height, self.width)), dtype=np.uint8), np.full(m, -1, dtype=np.int64),
                 np.full((m, STRIP_KEYS), -1, dtype=np.int64))  # fmt: skip
 
     def render(self, grid: Tensor, vars: Tensor, level: Tensor, levels_completed: Tensor, game_state: Tensor) -> Tensor:
@@ -357,7 +358,7 @@ class BatchedEngine:
         return packed[: 2 * layout.height * layout.width].view(2, layout.height, layout.width)
 
     def _padded(self, packed: np.ndarray, levels: np.ndarray) -> np.ndarray:
-        """Packed boards (M, 2 * H * W) of plays at ``levels`` (M,), as padded boards (M, 2, H, W)."""
+        """Packed boards (M, R) of plays at ``levels`` (M,), as padded boards (M, 2, H, W)."""
         boards = np.zeros((len(packed), 2, self.height, self.width), dtype=np.uint8)
         boards[:, 0] = PAD
         batch.repack_boards(np.ascontiguousarray(packed), boards, np.ascontiguousarray(levels, dtype=np.int64),
@@ -365,8 +366,9 @@ class BatchedEngine:
         return boards
 
     def _packed(self, boards: np.ndarray, levels: np.ndarray) -> np.ndarray:
-        """Padded boards (M, 2, H, W) of plays at ``levels`` (M,), packed as the kernels read them (M, 2 * H * W)."""
-        packed = np.zeros((len(boards), 2 * self.height * self.width), dtype=np.uint8)
+        """Padded boards (M, 2, H, W) of plays at ``levels`` (M,), packed as the kernels read them (M, R), R being
+        :func:`arcgames.batch.row_size`."""
+        packed = np.zeros((len(boards), batch.row_size(self.height, self.width)), dtype=np.uint8)
         batch.repack_boards(packed, np.ascontiguousarray(boards), np.ascontiguousarray(levels, dtype=np.int64),
                             self.game.look.layouts, False)  # fmt: skip
         return packed
