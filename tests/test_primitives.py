@@ -602,3 +602,24 @@ def test_the_flood_fill_marks_exactly_the_cells_a_search_reaches() -> None:
         got = {(int(y), int(x)) for y, x in np.argwhere(marked & FLOODED)}
         assert got == reached, f"trial {trial}"
         np.testing.assert_array_equal(marked & ~np.uint8(FLOODED), terrain)  # only the mark bit changed
+
+
+# --- finding a kind a word at a time ----------------------------------------------------------------------
+
+
+def test_finding_a_kind_gives_the_first_and_last_cells_a_plain_search_gives() -> None:
+    from arcgames.primitives.base import k_find, k_find_last
+
+    rng = np.random.default_rng(11)
+    buffer = np.zeros(2 * 17 * 17 + 8, dtype=np.uint8)
+    for trial in range(300):
+        h, w = (int(v) for v in rng.integers(1, 18, size=2))
+        offset = int(rng.integers(0, 8))  # boards that start anywhere in a word, not only on its first byte
+        grid = buffer[offset : offset + 2 * h * w].reshape(2, h, w)
+        grid[...] = rng.choice(np.array([0, 3, 7], dtype=np.uint8), size=(2, h, w), p=[0.9, 0.05, 0.05])
+        layer, kind = int(rng.integers(0, 2)), int(rng.choice([3, 7, 9]))
+        where = np.flatnonzero(grid[layer].reshape(-1) == kind)
+        for start in range(h * w + 1):
+            after, before = where[where >= start], where[where < start]
+            assert k_find(grid, layer, kind, start) == (after[0] if after.size else -1), f"trial {trial}"
+            assert k_find_last(grid, layer, kind, start) == (before[-1] if before.size else -1), f"trial {trial}"

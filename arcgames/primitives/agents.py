@@ -17,15 +17,18 @@ from __future__ import annotations
 import numpy as np
 
 from arcgames.draw import Counter
-from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel, kernel
+from arcgames.kernels import ACT_DX, ACT_DY, as_flat, helper_kernel
 from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, MOVED, SOLID, Layer, define_kind
 from arcgames.primitives.base import (
     any_on,
     condition,
     every_on,
+    k_count,
+    k_find,
     k_free,
     k_inside,
     k_move_every,
+    k_nearest_avatar,
     k_sign,
     k_unmark,
     rule,
@@ -131,36 +134,22 @@ def patrol(grid, vars, act, flags):
             terrain[y, x] &= ~LANDED
 
 
-@helper_kernel
-def k_nearest_avatar(objects, y, x):
-    """The avatar nearest (y, x) by steps, ties to the first in reading order; (-1, -1) when there is none."""
-    h, w = objects.shape
-    best, ay, ax = h + w, -1, -1
-    for vy in range(h):
-        for vx in range(w):
-            if objects[vy, vx] == AVATAR and abs(vy - y) + abs(vx - x) < best:
-                best, ay, ax = abs(vy - y) + abs(vx - x), vy, vx
-    return ay, ax
-
-
 @rule
 def flee(grid, vars, act, flags):
     """Each sheep within 2 steps of its nearest avatar steps directly away, along the wider gap first.
     Farthest sheep first (ties in reading order), so that a line of sheep moves as one; a sheep that moved is
     marked ``MOVED`` until all have had their turn."""
     terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
+    w = terrain.shape[1]
     moved = False
     for distance in range(FLEE_RADIUS, -1, -1):
-        for y in range(h):
-            for x in range(w):
-                if objects[y, x] != SHEEP:
-                    continue
-                ay, ax = k_nearest_avatar(objects, y, x)
-                if ay < 0:
-                    return  # no avatar: nothing to flee from (and no sheep has moved)
-                if abs(ay - y) + abs(ax - x) != distance:
-                    continue
+        i = k_find(grid, 1, SHEEP, 0)
+        while i >= 0:
+            y, x = i // w, i % w
+            ay, ax = k_nearest_avatar(grid, y, x)
+            if ay < 0:
+                return  # no avatar: nothing to flee from (and no sheep has moved)
+            if abs(ay - y) + abs(ax - x) == distance:
                 gy, gx = y - ay, x - ax
                 sy, sx = k_sign(gy), k_sign(gx)
                 vertical_first = abs(gy) >= abs(gx)
@@ -171,8 +160,9 @@ def flee(grid, vars, act, flags):
                         objects[y, x] = 0
                         moved = True
                         break
+            i = k_find(grid, 1, SHEEP, i + 1)
     if moved:
-        k_unmark(objects, SHEEP)
+        k_unmark(grid, SHEEP)
 
 
 @rule
@@ -180,7 +170,7 @@ def mirror_move(grid, vars, act, flags):
     """ACTION1-4 move every twin one cell like the avatar but with left and right swapped; blocked on its own."""
     dy, dx = act[ACT_DY], -act[ACT_DX]
     if dy != 0 or dx != 0:
-        k_move_every(grid[0], grid[1], flags, TWIN, dy, dx)
+        k_move_every(grid, flags, TWIN, dy, dx)
 
 
 @rule
@@ -188,39 +178,38 @@ def reveal_fog(grid, vars, act, flags):
     """Fog on or orthogonally next to an avatar lifts for good, showing the terrain and any patroller in it."""
     terrain, objects = grid[0], grid[1]
     h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] != AVATAR:
-                continue
-            for i in range(5):
-                ny, nx = y + CROSS[i][0], x + CROSS[i][1]
-                if k_inside(h, w, ny, nx) and FOGGY[terrain[ny, nx]]:
-                    terrain[ny, nx] = FOG_REVEALS[terrain[ny, nx]]
-                    if UNHIDE[objects[ny, nx]]:
-                        objects[ny, nx] = UNHIDE[objects[ny, nx]]
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        y, x = i // w, i % w
+        for k in range(5):
+            ny, nx = y + CROSS[k][0], x + CROSS[k][1]
+            if k_inside(h, w, ny, nx) and FOGGY[terrain[ny, nx]]:
+                terrain[ny, nx] = FOG_REVEALS[terrain[ny, nx]]
+                if UNHIDE[objects[ny, nx]]:
+                    objects[ny, nx] = UNHIDE[objects[ny, nx]]
+        i = k_find(grid, 1, AVATAR, i + 1)
 
 
 @rule(counters=(TALLY_SHOWN, LAST_GEM_SHOWN, ORDER_SHOWN))
 def fill_tally(grid, vars, act, flags):
     """An avatar on a numbered gem picks it up and fills as many empty tally marks as its value, in reading order."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            value = GEM_VALUE[terrain[y, x]] if objects[y, x] == AVATAR else 0
-            if value == 0:
-                continue
-            terrain[y, x] = FLOOR
+    terrain = as_flat(grid[0])
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        value = GEM_VALUE[terrain[i]]
+        if value > 0:
+            terrain[i] = FLOOR
             if value < vars[LAST_GEM]:
                 vars[OUT_OF_ORDER] = 1
             vars[LAST_GEM] = value
             vars[TALLIED] += value
-            left = value
-            for ty in range(h):
-                for tx in range(w):
-                    if left > 0 and terrain[ty, tx] == TALLY:
-                        terrain[ty, tx] = TALLY_FULL
-                        left -= 1
+            mark = k_find(grid, 0, TALLY, 0)
+            for _ in range(value):
+                if mark < 0:
+                    break
+                terrain[mark] = TALLY_FULL
+                mark = k_find(grid, 0, TALLY, mark + 1)
+        i = k_find(grid, 1, AVATAR, i + 1)
 
 
 # --- conditions ------------------------------------------------------------------
@@ -231,14 +220,14 @@ def caught_by_patrol(grid, vars, flags):
     """Lost when a patroller, seen or hidden, is orthogonally next to an avatar."""
     objects = grid[1]
     h, w = objects.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] != AVATAR:
-                continue
-            for i in range(1, 5):
-                ny, nx = y + CROSS[i][0], x + CROSS[i][1]
-                if k_inside(h, w, ny, nx) and HEADING[objects[ny, nx]] >= 0:
-                    return True
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        y, x = i // w, i % w
+        for k in range(1, 5):
+            ny, nx = y + CROSS[k][0], x + CROSS[k][1]
+            if k_inside(h, w, ny, nx) and HEADING[objects[ny, nx]] >= 0:
+                return True
+        i = k_find(grid, 1, AVATAR, i + 1)
     return False
 
 
@@ -247,29 +236,17 @@ all_on_goals = every_on("all_on_goals", (AVATAR, TWIN), GOAL, "Won when every av
 twin_touches_lava = any_on("twin_touches_lava", TWIN, LAVA, "Lost when a twin stands on lava.")
 
 
-@kernel
-def k_count(cells, kind):
-    """How many cells hold ``kind``."""
-    h, w = cells.shape
-    found = 0
-    for y in range(h):
-        for x in range(w):
-            if cells[y, x] == kind:
-                found += 1
-    return found
-
-
 @condition(counters=(TALLY_SHOWN,))
 def tally_exact(grid, vars, flags):
     """Won when the picked-up gems' values add up to exactly the number of tally marks."""
-    marks = k_count(grid[0], TALLY_FULL)
-    return marks > 0 and k_count(grid[0], TALLY) == 0 and vars[TALLIED] == marks
+    marks = k_count(grid, 0, TALLY_FULL)
+    return marks > 0 and k_count(grid, 0, TALLY) == 0 and vars[TALLIED] == marks
 
 
 @condition(counters=(TALLY_SHOWN,))
 def tally_overflow(grid, vars, flags):
     """Lost when the picked-up gems' values add up to more than the number of tally marks."""
-    return vars[TALLIED] > k_count(grid[0], TALLY) + k_count(grid[0], TALLY_FULL)
+    return vars[TALLIED] > k_count(grid, 0, TALLY) + k_count(grid, 0, TALLY_FULL)
 
 
 @condition(counters=(ORDER_SHOWN,))

@@ -15,8 +15,8 @@ from typing import NamedTuple
 import numpy as np
 
 from arcgames.draw import Counter
-from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, helper_kernel, kernel
-from arcgames.kinds import F_SOLID, FLAGS, MOVED, OBJECT_BASE, Layer, flag_word, kind_name
+from arcgames.kernels import ACT_COL, ACT_ID, ACT_ROW, Primitive, Role, as_flat, as_words, helper_kernel, kernel
+from arcgames.kinds import AVATAR, F_SOLID, FLAGS, MOVED, OBJECT_BASE, Layer, flag_word, kind_name
 
 CLICK = 6  # ActionId.ACTION6
 # What games list in rules= and win=/lose=: registered primitives (calling one from Python with a
@@ -218,27 +218,131 @@ def k_cell(scan, i, j):
     return (j, outer) if scan[2] else (outer, j)
 
 
+# Finding a kind: the board's bytes eight at a time (a word holds the kind when word ^ kind x 0x0101.. has a
+# zero byte), then the bytes of a word that does. Plain loops over cells cost ~0.5 ns a cell, ~80 ns a scan of
+# a typical board and most rules scan once or more a step; a word at a time is 3-4x faster. The words are
+# counted from the board's first byte, which the batched engine keeps 8-byte aligned (a GPU needs that).
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+
+
 @helper_kernel
-def k_move_every(terrain, objects, flags, kind, dy, dx):
-    """Move every object of ``kind`` one cell by (dy, dx), front-most first; a blocked one stays."""
-    h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
-    for i in range(scan[0]):
-        for j in range(scan[1]):
-            y, x = k_cell(scan, i, j)
-            if objects[y, x] == kind and k_free(terrain, objects, flags, y + dy, x + dx):
-                objects[y + dy, x + dx] = kind
-                objects[y, x] = 0
+def k_word_has(word, pattern):
+    """Does a byte of ``word`` equal the byte that ``pattern`` repeats?"""
+    v = word ^ pattern
+    return ((v - _ONES) & ~v & _HIGHS) != 0
+
+
+@helper_kernel
+def k_find(grid, layer, kind, start):
+    """The index (y * w + x) of the first cell of ``grid[layer]`` from index ``start`` on, in reading order, that
+    holds ``kind``; -1 when none does."""
+    area = grid.shape[1] * grid.shape[2]
+    cells = as_flat(grid)
+    words = as_words(cells)
+    base = layer * area
+    lo, hi = base + start, base + area
+    pattern = np.uint64(kind) * _ONES
+    for j in range(lo >> 3, hi >> 3):
+        if k_word_has(words[j], pattern):
+            for i in range(max(j << 3, lo), (j << 3) + 8):
+                if cells[i] == kind:
+                    return i - base
+    for i in range(max(hi >> 3 << 3, lo), hi):
+        if cells[i] == kind:
+            return i - base
+    return -1
+
+
+@helper_kernel
+def k_find_last(grid, layer, kind, stop):
+    """The index of the last cell of ``grid[layer]`` before index ``stop``, in reading order, that holds
+    ``kind``; -1 when none does."""
+    area = grid.shape[1] * grid.shape[2]
+    cells = as_flat(grid)
+    words = as_words(cells)
+    base = layer * area
+    lo, hi = base, base + stop
+    for i in range(hi - 1, max(hi >> 3 << 3, lo) - 1, -1):
+        if cells[i] == kind:
+            return i - base
+    pattern = np.uint64(kind) * _ONES
+    for j in range((hi >> 3) - 1, (lo >> 3) - 1, -1):
+        if k_word_has(words[j], pattern):
+            for i in range((j << 3) + 7, max(j << 3, lo) - 1, -1):
+                if cells[i] == kind:
+                    return i - base
+    return -1
+
+
+@helper_kernel
+def k_first_mover(grid, kind, dy, dx):
+    """Where a front-most-first visit of the objects of ``kind`` moving by (dy, dx) starts (-1: there are none).
+    The visit is reading order, backwards when moving down or right: front-most first along each line of the
+    move (each row of a horizontal move, each column of a vertical one), which is the order a rule needs when
+    its movers only touch cells of their own line. (Where movers in different lines share something, such as
+    a key count or an exit, use :func:`k_front_first`'s order.)"""
+    if dy > 0 or dx > 0:
+        return k_find_last(grid, 1, kind, grid.shape[1] * grid.shape[2])
+    return k_find(grid, 1, kind, 0)
+
+
+@helper_kernel
+def k_next_mover(grid, kind, dy, dx, i):
+    """The object of ``kind`` visited after the one at index ``i`` (see :func:`k_first_mover`), or -1."""
+    if dy > 0 or dx > 0:
+        return k_find_last(grid, 1, kind, i)
+    return k_find(grid, 1, kind, i + 1)
+
+
+@helper_kernel
+def k_move_every(grid, flags, kind, dy, dx):
+    """Move every object of ``kind`` one cell by (dy, dx), front-most first; a blocked one stays (a mover that
+    moved lands on a cell already visited)."""
+    terrain, objects = grid[0], grid[1]
+    w = objects.shape[1]
+    i = k_first_mover(grid, kind, dy, dx)
+    while i >= 0:
+        y, x = i // w, i % w
+        if k_free(terrain, objects, flags, y + dy, x + dx):
+            objects[y + dy, x + dx] = kind
+            objects[y, x] = 0
+        i = k_next_mover(grid, kind, dy, dx, i)
 
 
 @kernel
-def k_unmark(objects, kind):
+def k_unmark(grid, kind):
     """Turn every object marked ``MOVED`` (it moved this step) back into ``kind``."""
-    h, w = objects.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == MOVED:
-                objects[y, x] = kind
+    objects = as_flat(grid[1])
+    i = k_find(grid, 1, MOVED, 0)
+    while i >= 0:
+        objects[i] = kind
+        i = k_find(grid, 1, MOVED, i + 1)
+
+
+@helper_kernel
+def k_nearest_avatar(grid, y, x):
+    """The avatar nearest (y, x) by steps, ties to the first in reading order; (-1, -1) when there is none."""
+    h, w = grid.shape[1], grid.shape[2]
+    best, ay, ax = h + w, -1, -1
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        vy, vx = i // w, i % w
+        if abs(vy - y) + abs(vx - x) < best:
+            best, ay, ax = abs(vy - y) + abs(vx - x), vy, vx
+        i = k_find(grid, 1, AVATAR, i + 1)
+    return ay, ax
+
+
+@kernel
+def k_count(grid, layer, kind):
+    """How many cells of ``grid[layer]`` hold ``kind``."""
+    found = 0
+    i = k_find(grid, layer, kind, 0)
+    while i >= 0:
+        found += 1
+        i = k_find(grid, layer, kind, i + 1)
+    return found
 
 
 @helper_kernel
@@ -252,55 +356,50 @@ def k_sign(v):
 @kernel
 def t_none_left(grid, vars, flags, layer, kind):
     """No cell of ``layer`` holds ``kind``."""
-    cells = grid[layer]
-    h, w = cells.shape
-    for y in range(h):
-        for x in range(w):
-            if cells[y, x] == kind:
-                return False
-    return True
+    return k_find(grid, layer, kind, 0) < 0
 
 
 @kernel
 def t_any_on(grid, vars, flags, obj, ter):
     """Some object of kind ``obj`` stands on terrain ``ter``."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == obj and terrain[y, x] == ter:
-                return True
+    terrain = as_flat(grid[0])
+    i = k_find(grid, 1, obj, 0)
+    while i >= 0:
+        if terrain[i] == ter:
+            return True
+        i = k_find(grid, 1, obj, i + 1)
     return False
 
 
 @kernel
 def t_every_on(grid, vars, flags, obj_a, obj_b, ter):
     """There are objects of kind ``obj_a`` or ``obj_b``, and every one stands on terrain ``ter``."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
+    terrain = as_flat(grid[0])
     found = False
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == obj_a or objects[y, x] == obj_b:
-                if terrain[y, x] != ter:
-                    return False
-                found = True
+    for obj in (obj_a, obj_b):
+        i = k_find(grid, 1, obj, 0)
+        while i >= 0:
+            if terrain[i] != ter:
+                return False
+            found = True
+            i = k_find(grid, 1, obj, i + 1)
+        if obj_b == obj_a:
+            break
     return found
 
 
 @kernel
 def t_every_under(grid, vars, flags, ter, flag):
     """There are cells of terrain ``ter``, and every one holds an object with kind flag ``flag``."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    found = False
-    for y in range(h):
-        for x in range(w):
-            if terrain[y, x] == ter:
-                if (flags[objects[y, x]] & flag) == 0:
-                    return False
-                found = True
-    return found
+    objects = as_flat(grid[1])
+    i = k_find(grid, 0, ter, 0)
+    if i < 0:
+        return False
+    while i >= 0:
+        if (flags[objects[i]] & flag) == 0:
+            return False
+        i = k_find(grid, 0, ter, i + 1)
+    return True
 
 
 @kernel
@@ -308,15 +407,17 @@ def t_next_to(grid, vars, flags, obj_a, obj_b):
     """Some object of kind ``obj_a`` is orthogonally next to one of kind ``obj_b``."""
     objects = grid[1]
     h, w = objects.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == obj_a and (
-                (y > 0 and objects[y - 1, x] == obj_b)
-                or (y + 1 < h and objects[y + 1, x] == obj_b)
-                or (x > 0 and objects[y, x - 1] == obj_b)
-                or (x + 1 < w and objects[y, x + 1] == obj_b)
-            ):
-                return True
+    i = k_find(grid, 1, obj_a, 0)
+    while i >= 0:
+        y, x = i // w, i % w
+        if (
+            (y > 0 and objects[y - 1, x] == obj_b)
+            or (y + 1 < h and objects[y + 1, x] == obj_b)
+            or (x > 0 and objects[y, x - 1] == obj_b)
+            or (x + 1 < w and objects[y, x + 1] == obj_b)
+        ):
+            return True
+        i = k_find(grid, 1, obj_a, i + 1)
     return False
 
 

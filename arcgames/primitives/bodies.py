@@ -10,9 +10,9 @@ every gate open while any object stands on it, so one body can keep a way open f
 from __future__ import annotations
 
 from arcgames.actions import ActionId
-from arcgames.kernels import ACT_ID
+from arcgames.kernels import ACT_ID, as_flat
 from arcgames.kinds import AVATAR, GATE_CLOSED, GATE_OPEN, GOAL, Layer, define_kind
-from arcgames.primitives.base import every_on, rule
+from arcgames.primitives.base import every_on, k_find, rule
 
 INTERACT = int(ActionId.ACTION5)
 
@@ -29,41 +29,34 @@ def switch_body(grid, vars, act, flags):
     """ACTION5: the active body waits and the next waiting body in reading order (wrapping) takes over."""
     if act[ACT_ID] != INTERACT:
         return
-    objects = grid[1]
-    h, w = objects.shape
-    n = h * w
-    active = -1
-    for i in range(n):
-        if objects[i // w, i % w] == AVATAR:
-            active = i
-            break
+    objects = as_flat(grid[1])
+    active = k_find(grid, 1, AVATAR, 0)
     if active < 0:
         return
-    for step in range(1, n):
-        i = (active + step) % n
-        if objects[i // w, i % w] == BODY:
-            objects[i // w, i % w] = AVATAR
-            objects[active // w, active % w] = BODY
-            return
+    after = k_find(grid, 1, BODY, active + 1)
+    waiting = after if after >= 0 else k_find(grid, 1, BODY, 0)
+    if waiting >= 0:
+        objects[waiting] = AVATAR
+        objects[active] = BODY
 
 
 @rule
 def hold_plates(grid, vars, act, flags):
     """Gates are open while any object stands on a plate and closed otherwise; a gate with an object in it
     stays open until the object leaves."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
+    terrain, objects = as_flat(grid[0]), as_flat(grid[1])
     held = False
-    for y in range(h):
-        for x in range(w):
-            if terrain[y, x] == PLATE and objects[y, x] != 0:
-                held = True
-    for y in range(h):
-        for x in range(w):
-            if held and terrain[y, x] == GATE_CLOSED:
-                terrain[y, x] = GATE_OPEN
-            elif not held and terrain[y, x] == GATE_OPEN and objects[y, x] == 0:
-                terrain[y, x] = GATE_CLOSED
+    plate = k_find(grid, 0, PLATE, 0)
+    while plate >= 0 and not held:
+        held = objects[plate] != 0
+        plate = k_find(grid, 0, PLATE, plate + 1)
+    gate = k_find(grid, 0, GATE_CLOSED if held else GATE_OPEN, 0)
+    while gate >= 0:
+        if held:
+            terrain[gate] = GATE_OPEN
+        elif objects[gate] == 0:
+            terrain[gate] = GATE_CLOSED
+        gate = k_find(grid, 0, GATE_CLOSED if held else GATE_OPEN, gate + 1)
 
 
 # --- conditions ------------------------------------------------------------------

@@ -7,7 +7,7 @@ import numpy as np
 
 from arcgames.actions import ActionId
 from arcgames.draw import Counter
-from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, kernel
+from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, as_flat, kernel
 from arcgames.kinds import (
     AVATAR,
     CHASER,
@@ -36,10 +36,14 @@ from arcgames.primitives.base import (
     any_on,
     every_under,
     k_cell,
+    k_find,
+    k_first_mover,
     k_free,
     k_front_first,
     k_inside,
     k_move_every,
+    k_nearest_avatar,
+    k_next_mover,
     k_sign,
     k_unmark,
     next_to,
@@ -63,7 +67,7 @@ def move_avatar(grid, vars, act, flags):
     """ACTION1-4 move every avatar one cell; solid terrain and other objects block it."""
     dy, dx = act[ACT_DY], act[ACT_DX]
     if dy != 0 or dx != 0:
-        k_move_every(grid[0], grid[1], flags, AVATAR, dy, dx)
+        k_move_every(grid, flags, AVATAR, dy, dx)
 
 
 @rule
@@ -74,26 +78,26 @@ def push_blocks(grid, vars, act, flags):
         return
     terrain, objects = grid[0], grid[1]
     h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
-    for i in range(scan[0]):
-        for j in range(scan[1]):
-            y, x = k_cell(scan, i, j)
-            ny, nx = y + dy, x + dx
-            pushable = objects[y, x] == AVATAR and k_inside(h, w, ny, nx) and flags[objects[ny, nx]] & F_PUSHABLE
-            if pushable and k_free(terrain, objects, flags, ny + dy, nx + dx):
-                objects[ny + dy, nx + dx] = objects[ny, nx]
-                objects[ny, nx] = 0
+    i = k_first_mover(grid, AVATAR, dy, dx)
+    while i >= 0:
+        y, x = i // w, i % w
+        ny, nx = y + dy, x + dx
+        pushable = k_inside(h, w, ny, nx) and flags[objects[ny, nx]] & F_PUSHABLE
+        if pushable and k_free(terrain, objects, flags, ny + dy, nx + dx):
+            objects[ny + dy, nx + dx] = objects[ny, nx]
+            objects[ny, nx] = 0
+        i = k_next_mover(grid, AVATAR, dy, dx, i)
 
 
 @rule(counters=KEYS_HELD)
 def unlock_doors(grid, vars, act, flags):
     """Walking into a door while carrying a key spends the key and opens the door for good."""
     dy, dx = act[ACT_DY], act[ACT_DX]
-    if dy == 0 and dx == 0:
+    if (dy == 0 and dx == 0) or vars[KEYS] <= 0:
         return
     terrain, objects = grid[0], grid[1]
     h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
+    scan = k_front_first(h, w, dy, dx)  # avatars in different lines share the keys: this order decides
     for i in range(scan[0]):
         for j in range(scan[1]):
             y, x = k_cell(scan, i, j)
@@ -106,27 +110,26 @@ def unlock_doors(grid, vars, act, flags):
 @rule(counters=KEYS_HELD)
 def collect_items(grid, vars, act, flags):
     """An avatar on a key or gem picks it up; keys are counted, gems just vanish."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == AVATAR:
-                if terrain[y, x] == KEY:
-                    terrain[y, x] = FLOOR
-                    vars[KEYS] += 1
-                elif terrain[y, x] == GEM:
-                    terrain[y, x] = FLOOR
+    terrain = as_flat(grid[0])
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        if terrain[i] == KEY:
+            terrain[i] = FLOOR
+            vars[KEYS] += 1
+        elif terrain[i] == GEM:
+            terrain[i] = FLOOR
+        i = k_find(grid, 1, AVATAR, i + 1)
 
 
 @rule
 def paint_trail(grid, vars, act, flags):
     """An avatar entering an unpainted cell paints it; painted cells are solid (one-stroke paths)."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == AVATAR and terrain[y, x] == UNPAINTED:
-                terrain[y, x] = TRAIL
+    terrain = as_flat(grid[0])
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        if terrain[i] == UNPAINTED:
+            terrain[i] = TRAIL
+        i = k_find(grid, 1, AVATAR, i + 1)
 
 
 def two_portals(board: np.ndarray) -> LevelProblem | None:
@@ -178,7 +181,7 @@ def enter_portals(grid, vars, act, flags):
                 objects[y, x] = 0
                 moved = True
     if moved:
-        k_unmark(objects, AVATAR)
+        k_unmark(grid, AVATAR)
 
 
 @rule
@@ -205,27 +208,23 @@ def chase(grid, vars, act, flags):
     longer gap first. Chasers move in reading order of where they started: one that moved is marked
     ``MOVED`` until all have, so that it is not visited again."""
     terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] != CHASER:
-                continue
-            best, ay, ax = h + w, -1, -1
-            for vy in range(h):
-                for vx in range(w):
-                    if objects[vy, vx] == AVATAR and abs(vy - y) + abs(vx - x) < best:
-                        best, ay, ax = abs(vy - y) + abs(vx - x), vy, vx
-            if ay < 0:
-                return  # no avatar, nothing to chase (and no chaser has moved yet)
-            sy, sx = k_sign(ay - y), k_sign(ax - x)
-            vertical_first = abs(ay - y) >= abs(ax - x)
-            for attempt in range(2):
-                dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
-                if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
-                    objects[y + dy, x + dx] = MOVED
-                    objects[y, x] = 0
-                    break
-    k_unmark(objects, CHASER)
+    w = terrain.shape[1]
+    i = k_find(grid, 1, CHASER, 0)
+    while i >= 0:
+        y, x = i // w, i % w
+        ay, ax = k_nearest_avatar(grid, y, x)
+        if ay < 0:
+            return  # no avatar, nothing to chase (and no chaser has moved yet)
+        sy, sx = k_sign(ay - y), k_sign(ax - x)
+        vertical_first = abs(ay - y) >= abs(ax - x)
+        for attempt in range(2):
+            dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
+            if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
+                objects[y + dy, x + dx] = MOVED
+                objects[y, x] = 0
+                break
+        i = k_find(grid, 1, CHASER, i + 1)
+    k_unmark(grid, CHASER)
 
 
 @rule

@@ -9,9 +9,9 @@ the engine judges wins first).
 
 from __future__ import annotations
 
-from arcgames.kernels import ACT_DX, ACT_DY
+from arcgames.kernels import ACT_DX, ACT_DY, as_flat
 from arcgames.kinds import AVATAR, FLOOR, Layer, define_kind
-from arcgames.primitives.base import condition, rule
+from arcgames.primitives.base import condition, k_find, k_find_last, rule
 
 # --- kinds -----------------------------------------------------------------------
 
@@ -27,28 +27,24 @@ def burn_fuel(grid, vars, act, flags):
     """Every move (ACTION1-4, blocked or not) empties the last full fuel cell in reading order."""
     if act[ACT_DY] == 0 and act[ACT_DX] == 0:
         return
-    terrain = grid[0]
-    h, w = terrain.shape
-    for y in range(h - 1, -1, -1):
-        for x in range(w - 1, -1, -1):
-            if terrain[y, x] == FUEL:
-                terrain[y, x] = FUEL_EMPTY
-                return
+    i = k_find_last(grid, 0, FUEL, grid.shape[1] * grid.shape[2])
+    if i >= 0:
+        as_flat(grid[0])[i] = FUEL_EMPTY
 
 
 @rule
 def refuel(grid, vars, act, flags):
     """An avatar on a refuel pad fills every gauge cell; the pad is used up (it becomes floor)."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] == AVATAR and terrain[y, x] == REFUEL:
-                terrain[y, x] = FLOOR
-                for r in range(h):
-                    for c in range(w):
-                        if terrain[r, c] == FUEL_EMPTY:
-                            terrain[r, c] = FUEL
+    terrain = as_flat(grid[0])
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        if terrain[i] == REFUEL:
+            terrain[i] = FLOOR
+            empty = k_find(grid, 0, FUEL_EMPTY, 0)
+            while empty >= 0:
+                terrain[empty] = FUEL
+                empty = k_find(grid, 0, FUEL_EMPTY, empty + 1)
+        i = k_find(grid, 1, AVATAR, i + 1)
 
 
 # --- conditions ------------------------------------------------------------------
@@ -57,13 +53,4 @@ def refuel(grid, vars, act, flags):
 @condition
 def out_of_fuel(grid, vars, flags):
     """Lost when the board has a fuel gauge and none of its cells is full (a level without one never runs out)."""
-    terrain = grid[0]
-    h, w = terrain.shape
-    gauge = False
-    for y in range(h):
-        for x in range(w):
-            if terrain[y, x] == FUEL:
-                return False
-            if terrain[y, x] == FUEL_EMPTY:
-                gauge = True
-    return gauge
+    return k_find(grid, 0, FUEL, 0) < 0 and k_find(grid, 0, FUEL_EMPTY, 0) >= 0

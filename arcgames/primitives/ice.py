@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from arcgames.kernels import ACT_DX, ACT_DY
 from arcgames.kinds import AVATAR, Layer, define_kind
-from arcgames.primitives.base import k_cell, k_free, k_front_first, rule
+from arcgames.primitives.base import k_first_mover, k_free, k_next_mover, rule
 
 ICE = define_kind("ice", Layer.TERRAIN, "sky")
 
@@ -19,14 +19,12 @@ def slide_on_ice(grid, vars, act, flags):
     if dy == 0 and dx == 0:
         return
     terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    scan = k_front_first(h, w, dy, dx)
-    for i in range(scan[0]):
-        for j in range(scan[1]):
-            y, x = k_cell(scan, i, j)
-            if objects[y, x] != AVATAR:
-                continue
-            while terrain[y, x] == ICE and k_free(terrain, objects, flags, y + dy, x + dx):
-                objects[y + dy, x + dx] = AVATAR
-                objects[y, x] = 0
-                y, x = y + dy, x + dx
+    w = terrain.shape[1]
+    i = k_first_mover(grid, AVATAR, dy, dx)
+    while i >= 0:
+        y, x = i // w, i % w
+        while terrain[y, x] == ICE and k_free(terrain, objects, flags, y + dy, x + dx):
+            objects[y + dy, x + dx] = AVATAR
+            objects[y, x] = 0
+            y, x = y + dy, x + dx
+        i = k_next_mover(grid, AVATAR, dy, dx, i)

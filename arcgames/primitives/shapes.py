@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
+from arcgames.kernels import ACT_DX, ACT_DY, as_flat, helper_kernel
 from arcgames.kinds import AVATAR, Layer, define_kind
-from arcgames.primitives.base import LevelProblem, k_free, rule
+from arcgames.primitives.base import LevelProblem, k_find, k_free, rule
 from arcgames.primitives.geometry import k_box
 
 # --- kinds -----------------------------------------------------------------------
@@ -66,28 +66,30 @@ def shape_pads(grid, vars, act, flags):
     if dy == 0 and dx == 0:
         return
     terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    for y in range(h):
-        for x in range(w):
-            if objects[y, x] != AVATAR or not k_free(terrain, objects, flags, y + dy, x + dx):
-                continue
-            pad = terrain[y + dy, x + dx]
-            if pad != PAD_TURN and pad != PAD_MIRROR and pad != PAD_RECOLOUR:
-                continue
-            top, bottom, left, right = k_box(terrain, IS_PANEL)
-            ph, pw = bottom - top, right - left
-            if pad == PAD_TURN and ph == pw:
-                k_turn(terrain, top, left, ph)
-            elif pad == PAD_MIRROR:
-                for r in range(top, top + ph):
-                    for c in range(pw // 2):
-                        a = terrain[r, left + c]
-                        terrain[r, left + c] = terrain[r, left + pw - 1 - c]
-                        terrain[r, left + pw - 1 - c] = a
-            elif pad == PAD_RECOLOUR:
-                for r in range(top, top + ph):
-                    for c in range(left, left + pw):
-                        terrain[r, c] = RECOLOURED[terrain[r, c]]
+    w = terrain.shape[1]
+    i = k_find(grid, 1, AVATAR, 0)
+    while i >= 0:
+        y, x = i // w, i % w
+        i = k_find(grid, 1, AVATAR, i + 1)
+        if not k_free(terrain, objects, flags, y + dy, x + dx):
+            continue
+        pad = terrain[y + dy, x + dx]
+        if pad != PAD_TURN and pad != PAD_MIRROR and pad != PAD_RECOLOUR:
+            continue
+        top, bottom, left, right = k_box(terrain, IS_PANEL)
+        ph, pw = bottom - top, right - left
+        if pad == PAD_TURN and ph == pw:
+            k_turn(terrain, top, left, ph)
+        elif pad == PAD_MIRROR:
+            for r in range(top, top + ph):
+                for c in range(pw // 2):
+                    a = terrain[r, left + c]
+                    terrain[r, left + c] = terrain[r, left + pw - 1 - c]
+                    terrain[r, left + pw - 1 - c] = a
+        elif pad == PAD_RECOLOUR:
+            for r in range(top, top + ph):
+                for c in range(left, left + pw):
+                    terrain[r, c] = RECOLOURED[terrain[r, c]]
 
 
 @helper_kernel
@@ -121,12 +123,12 @@ def panel_fits_shape(board: np.ndarray) -> LevelProblem | None:
 def shape_doors(grid, vars, act, flags):
     """Shape doors are open while the panel matches the goal shape and closed otherwise; a door with an
     object in it stays open until the object leaves."""
-    terrain, objects = grid[0], grid[1]
-    h, w = terrain.shape
-    open_ = k_matches(terrain)
-    for y in range(h):
-        for x in range(w):
-            if open_ and terrain[y, x] == SHAPE_DOOR:
-                terrain[y, x] = SHAPE_DOOR_OPEN
-            elif not open_ and terrain[y, x] == SHAPE_DOOR_OPEN and objects[y, x] == 0:
-                terrain[y, x] = SHAPE_DOOR
+    terrain, objects = as_flat(grid[0]), as_flat(grid[1])
+    open_ = k_matches(grid[0])
+    door = k_find(grid, 0, SHAPE_DOOR if open_ else SHAPE_DOOR_OPEN, 0)
+    while door >= 0:
+        if open_:
+            terrain[door] = SHAPE_DOOR_OPEN
+        elif objects[door] == 0:
+            terrain[door] = SHAPE_DOOR
+        door = k_find(grid, 0, SHAPE_DOOR if open_ else SHAPE_DOOR_OPEN, door + 1)
