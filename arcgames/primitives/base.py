@@ -334,6 +334,20 @@ def k_nearest_avatar(grid, y, x):
     return ay, ax
 
 
+@helper_kernel
+def k_hold_doors(grid, held, closed, opened):
+    """Doors (terrain ``closed``) open (become ``opened``) while ``held``, and close again otherwise, except a
+    door with an object in it, which stays open until the object leaves."""
+    terrain, objects = as_flat(grid[0]), as_flat(grid[1])
+    door = k_find(grid, 0, closed if held else opened, 0)
+    while door >= 0:
+        if held:
+            terrain[door] = opened
+        elif objects[door] == 0:
+            terrain[door] = closed
+        door = k_find(grid, 0, closed if held else opened, door + 1)
+
+
 @kernel
 def k_count(grid, layer, kind):
     """How many cells of ``grid[layer]`` hold ``kind``."""

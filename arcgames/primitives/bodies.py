@@ -12,7 +12,7 @@ from __future__ import annotations
 from arcgames.actions import ActionId
 from arcgames.kernels import ACT_ID, as_flat
 from arcgames.kinds import AVATAR, GATE_CLOSED, GATE_OPEN, GOAL, Layer, define_kind
-from arcgames.primitives.base import every_on, k_find, rule
+from arcgames.primitives.base import every_on, k_find, k_hold_doors, rule
 
 INTERACT = int(ActionId.ACTION5)
 
@@ -44,19 +44,13 @@ def switch_body(grid, vars, act, flags):
 def hold_plates(grid, vars, act, flags):
     """Gates are open while any object stands on a plate and closed otherwise; a gate with an object in it
     stays open until the object leaves."""
-    terrain, objects = as_flat(grid[0]), as_flat(grid[1])
+    objects = as_flat(grid[1])
     held = False
     plate = k_find(grid, 0, PLATE, 0)
     while plate >= 0 and not held:
         held = objects[plate] != 0
         plate = k_find(grid, 0, PLATE, plate + 1)
-    gate = k_find(grid, 0, GATE_CLOSED if held else GATE_OPEN, 0)
-    while gate >= 0:
-        if held:
-            terrain[gate] = GATE_OPEN
-        elif objects[gate] == 0:
-            terrain[gate] = GATE_CLOSED
-        gate = k_find(grid, 0, GATE_CLOSED if held else GATE_OPEN, gate + 1)
+    k_hold_doors(grid, held, GATE_CLOSED, GATE_OPEN)
 
 
 # --- conditions ------------------------------------------------------------------

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from arcgames.kernels import ACT_DX, ACT_DY, as_flat, helper_kernel
+from arcgames.kernels import ACT_DX, ACT_DY, helper_kernel
 from arcgames.kinds import AVATAR, Layer, define_kind
-from arcgames.primitives.base import LevelProblem, k_find, k_free, rule
+from arcgames.primitives.base import LevelProblem, k_find, k_free, k_hold_doors, rule
 from arcgames.primitives.geometry import k_box
 
 # --- kinds -----------------------------------------------------------------------
@@ -123,12 +123,4 @@ def panel_fits_shape(board: np.ndarray) -> LevelProblem | None:
 def shape_doors(grid, vars, act, flags):
     """Shape doors are open while the panel matches the goal shape and closed otherwise; a door with an
     object in it stays open until the object leaves."""
-    terrain, objects = as_flat(grid[0]), as_flat(grid[1])
-    open_ = k_matches(grid[0])
-    door = k_find(grid, 0, SHAPE_DOOR if open_ else SHAPE_DOOR_OPEN, 0)
-    while door >= 0:
-        if open_:
-            terrain[door] = SHAPE_DOOR_OPEN
-        elif objects[door] == 0:
-            terrain[door] = SHAPE_DOOR
-        door = k_find(grid, 0, SHAPE_DOOR if open_ else SHAPE_DOOR_OPEN, door + 1)
+    k_hold_doors(grid, k_matches(grid[0]), SHAPE_DOOR, SHAPE_DOOR_OPEN)
