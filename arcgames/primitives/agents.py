@@ -18,7 +18,7 @@ import numpy as np
 
 from arcgames.draw import Counter
 from arcgames.kernels import ACT_DX, ACT_DY, as_flat, helper_kernel
-from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, MOVED, SOLID, Layer, define_kind
+from arcgames.kinds import AVATAR, FLOOR, GOAL, KINDS, LAVA, SOLID, Layer, define_kind
 from arcgames.primitives.base import (
     any_on,
     condition,
@@ -29,7 +29,7 @@ from arcgames.primitives.base import (
     k_inside,
     k_move_every,
     k_nearest_avatar,
-    k_sign,
+    k_step_along,
     k_unmark,
     rule,
 )
@@ -149,17 +149,8 @@ def flee(grid, vars, act, flags):
             ay, ax = k_nearest_avatar(grid, y, x)
             if ay < 0:
                 return  # no avatar: nothing to flee from (and no sheep has moved)
-            if abs(ay - y) + abs(ax - x) == distance:
-                gy, gx = y - ay, x - ax
-                sy, sx = k_sign(gy), k_sign(gx)
-                vertical_first = abs(gy) >= abs(gx)
-                for attempt in range(2):
-                    dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
-                    if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
-                        objects[y + dy, x + dx] = MOVED
-                        objects[y, x] = 0
-                        moved = True
-                        break
+            if abs(ay - y) + abs(ax - x) == distance and k_step_along(terrain, objects, flags, y, x, y - ay, x - ax):
+                moved = True
             i = k_find(grid, 1, SHEEP, i + 1)
     if moved:
         k_unmark(grid, SHEEP)

@@ -348,6 +348,21 @@ def k_hold_doors(grid, held, closed, opened):
         door = k_find(grid, 0, closed if held else opened, door + 1)
 
 
+@helper_kernel
+def k_step_along(terrain, objects, flags, y, x, gy, gx):
+    """Step the object at (y, x) one cell along the gap (gy, gx): on the wider axis first (vertical on a tie),
+    on the other where that cell is not free. It is marked ``MOVED``. Returns whether it moved."""
+    sy, sx = k_sign(gy), k_sign(gx)
+    vertical_first = abs(gy) >= abs(gx)
+    for attempt in range(2):
+        dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
+        if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
+            objects[y + dy, x + dx] = MOVED
+            objects[y, x] = 0
+            return True
+    return False
+
+
 @kernel
 def k_count(grid, layer, kind):
     """How many cells of ``grid[layer]`` hold ``kind``."""

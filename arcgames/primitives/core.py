@@ -44,7 +44,7 @@ from arcgames.primitives.base import (
     k_move_every,
     k_nearest_avatar,
     k_next_mover,
-    k_sign,
+    k_step_along,
     k_unmark,
     next_to,
     none_left,
@@ -215,14 +215,7 @@ def chase(grid, vars, act, flags):
         ay, ax = k_nearest_avatar(grid, y, x)
         if ay < 0:
             return  # no avatar, nothing to chase (and no chaser has moved yet)
-        sy, sx = k_sign(ay - y), k_sign(ax - x)
-        vertical_first = abs(ay - y) >= abs(ax - x)
-        for attempt in range(2):
-            dy, dx = (sy, 0) if vertical_first == (attempt == 0) else (0, sx)
-            if (dy != 0 or dx != 0) and k_free(terrain, objects, flags, y + dy, x + dx):
-                objects[y + dy, x + dx] = MOVED
-                objects[y, x] = 0
-                break
+        k_step_along(terrain, objects, flags, y, x, ay - y, ax - x)
         i = k_find(grid, 1, CHASER, i + 1)
     k_unmark(grid, CHASER)
 
