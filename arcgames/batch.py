@@ -48,13 +48,16 @@ from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+from numba.np.arrayobj import make_array
 
 from arcgames.draw import draw_play
 from arcgames.kernels import ACT_COL, ACT_DX, ACT_DY, ACT_ID, ACT_ROW, as_board, as_flat, helper_kernel, kernel
+from arcgames.kinds import OBJECT_BASE
 
 __all__ = ["StepLoop", "begin_step", "board_of", "draw_env", "draw_range", "end_step", "row_size", "run_ranges"]
 
 NOT_FINISHED, WIN, GAME_OVER = 0, 1, 2
+PAD = OBJECT_BASE - 1  # the terrain padding boards to the largest level's size: the last terrain id, which no kind uses
 RESET, CLICK, UNDO = 0, 6, 7
 MOVE_DY = (0, -1, 1, 0, 0, 0, 0, 0)  # per action type: ACTION1 up, ACTION2 down, ACTION3 left, ACTION4 right
 MOVE_DX = (0, 0, 0, -1, 1, 0, 0, 0)
@@ -182,6 +185,16 @@ def draw_env(n, state, config, view):
               state[2][n], state[3][n], state[4][n], config[2], look)  # fmt: skip
 
 
+@helper_kernel
+def unpack_board(packed, padded, h, w):
+    """A packed board row's (2, h, w) board into the top-left of a padded (2, H, W) board."""
+    for layer in range(2):
+        for y in range(h):
+            row = (layer * h + y) * w
+            for x in range(w):
+                padded[layer, y, x] = packed[row + x]
+
+
 @kernel
 def repack_boards(packed, padded, levels, layouts, to_padded):
     """Convert boards (M,) of plays at ``levels`` between the packed layout the kernels read (M, R)
@@ -189,14 +202,14 @@ def repack_boards(packed, padded, levels, layouts, to_padded):
     left as it is. Compiled: a loop per level group in numpy cost ~10 µs a level on every auto-reset step."""
     for m in range(levels.shape[0]):
         h, w = layouts[levels[m], 0], layouts[levels[m], 1]
+        if to_padded:
+            unpack_board(packed[m], padded[m], h, w)
+            continue
         for layer in range(2):
             for y in range(h):
                 row = (layer * h + y) * w
                 for x in range(w):
-                    if to_padded:
-                        padded[m, layer, y, x] = packed[m, row + x]
-                    else:
-                        packed[m, row + x] = padded[m, layer, y, x]
+                    packed[m, row + x] = padded[m, layer, y, x]
 
 
 @kernel
@@ -206,16 +219,57 @@ def draw_range(lo, hi, state, config, view):
         draw_env(n, state, config, view)
 
 
-@kernel
-def first_illegal(action_type, xs, ys, game_state, legal):
-    """The first env whose action is not allowed now (``legal[state, action type]``), or -1 when all are."""
-    for n in range(action_type.shape[0]):
-        a = action_type[n]
+@helper_kernel
+def take_actions(actions, legal, settings, state, inputs):
+    """Check every env's action (``legal[state, action type]``, a click inside the frame) and, when all are
+    allowed, copy them into the step's inputs with its ``settings`` (auto_reset, reset_on_game_over,
+    max_actions or -1, undo_depth or 0, reset_level or -1 to keep the sampled levels already in place).
+    False, with nothing changed, when any is not allowed: the caller names the envs."""
+    kinds, xs, ys = actions
+    game_state = state[4]
+    for n in range(kinds.shape[0]):
+        a = kinds[n]
         if a < 0 or a > 7 or not legal[game_state[n], a]:
-            return n
+            return False
         if a == CLICK and not (0 <= xs[n] < 64 and 0 <= ys[n] < 64):
-            return n
-    return -1
+            return False
+    copy_into(inputs[0], kinds)
+    copy_into(inputs[1], xs)
+    copy_into(inputs[2], ys)
+    options, reset_level = inputs[4], inputs[3]
+    for i in range(4):
+        options[i] = settings[i]
+    if settings[4] >= 0:
+        for n in range(reset_level.shape[0]):
+            reset_level[n] = settings[4]
+    return True
+
+
+@kernel
+def gather_finals(config, outputs, finals):
+    """The final states of the envs a step reset, in env order at the front of ``finals``: (6, N) int64 env
+    index and the five counters, (N, 2, H, W) uint8 boards padded with :data:`PAD`, (N, 8) int32 vars. Returns
+    their count; one pass here instead of a dozen numpy and torch calls per step (each a few µs, a cold cache
+    after the step)."""
+    reset, final_grid, final_vars, final_counters = outputs[4], outputs[5], outputs[6], outputs[7]
+    ints, grids, all_vars = finals
+    layouts = config[2]
+    m = 0
+    for n in range(reset.shape[0]):
+        if not reset[n]:
+            continue
+        ints[0, m] = n
+        for i in range(5):
+            ints[i + 1, m] = final_counters[n, i]
+        copy_into(all_vars[m], final_vars[n])
+        board = grids[m]
+        for y in range(board.shape[1]):
+            for x in range(board.shape[2]):
+                board[0, y, x], board[1, y, x] = PAD, 0
+        lv = final_counters[n, 0]
+        unpack_board(final_grid[n], board, layouts[lv, 0], layouts[lv, 1])
+        m += 1
+    return m
 
 
 # --- threads -----------------------------------------------------------------------
@@ -230,13 +284,21 @@ def first_illegal(action_type, xs, ys, game_state, legal):
 # steps the workers wait in compiled code, polling a small control array for the next step, for a
 # bounded while (SPIN_POLLS, well under a millisecond) before they go back to sleep: the hand-off
 # then costs a few µs. Bounded, because an idle poller takes a core from whatever runs between steps.
+#
+# Why threads claim envs a few at a time (claim) and not a fixed half each: on the shared 2-core VM here
+# (a third of its CPU time stolen by the host at times), profiles of 49r2 showed the calling thread polling
+# for the worker's half 26% of the time and the worker polling 31%: whichever half the machine held back
+# held up the step. With claims the calling thread polls ~1% (the worker's polling left is the Python
+# around each step, which only one thread can run).
 
 THREADS = int(os.environ.get("ARCGAMES_THREADS", 0)) or len(os.sched_getaffinity(0))
 MIN_CHUNK = 64  # envs per thread at least: below that a thread costs more than it saves
 SPIN_POLLS = 20_000  # polls a worker makes for the next step before it sleeps (~0.3-0.6 ms)
 WAIT_POLLS = 100_000  # polls the caller makes for a worker's chunk before it yields the CPU once
 STUCK_SECONDS = 120  # a chunk of a step takes milliseconds: a worker this late is stuck, and the step says so
-POSTED, DONE, LEAVE = range(3)  # a step loop's control columns, one row per thread
+POSTED, DONE, LEAVE, SERVING, NEXT = range(5)  # a step loop's control columns, one row per thread (NEXT: row 0's)
+CLAIM = 32  # envs a thread claims at a time (claim)
+ILLEGAL, PENDING = -1, -2  # what a compiled step (a game's run_step) returns when not the count of envs reset
 
 
 @intrinsic
@@ -266,18 +328,44 @@ def _pause(typingctx):
     return types.void(), codegen
 
 
+@intrinsic
+def _fetch_add(typingctx, array, index, value):
+    """Atomically add ``value`` to ``array[index]`` (a 1-D int64 array) and give the value before."""
+
+    def codegen(context, builder, sig, args):
+        ary = make_array(sig.args[0])(context, builder, args[0])
+        at = context.cast(builder, args[1], sig.args[1], types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, sig.args[0], ary, [at], wraparound=False)
+        return builder.atomic_rmw("add", ptr, context.cast(builder, args[2], sig.args[2], types.int64), "seq_cst")
+
+    return types.int64(array, index, value), codegen
+
+
+@helper_kernel
+def claim(ctl, lo, hi):
+    """The first of the next :data:`CLAIM` envs of lo..hi-1 for this thread to step (hi once all are claimed):
+    threads take work as they come free, so that one that the machine holds back (another process, a busy
+    core) does not hold up the step while the others wait."""
+    return min(lo + _fetch_add(ctl[0], NEXT, CLAIM), hi)
+
+
 @helper_kernel
 def next_post(ctl, w, polls):
     """Wait, polling, for a step posted to thread ``w``'s row: True when one is there; False when none came in
-    ``polls`` polls or the thread is asked to leave (a pending step is run first)."""
+    ``polls`` polls or the thread is asked to leave (a pending step is run first). While it polls, its row says
+    so (SERVING), for the caller's hand-off to skip waking it; the fences order that flag against the posts, so
+    that a step posted as the thread stops polling is either seen here or makes the caller wake it."""
+    ctl[w, SERVING] = 1
     for _ in range(polls):
         _fence()
         if ctl[w, POSTED] != ctl[w, DONE]:
             return True
         if ctl[w, LEAVE] != 0:
-            return False
+            break
         _pause()
-    return False
+    ctl[w, SERVING] = 0
+    _fence()
+    return ctl[w, POSTED] != ctl[w, DONE]
 
 
 @helper_kernel
@@ -288,10 +376,17 @@ def mark_done(ctl, w):
 
 
 @kernel
-def post(ctl, w):
-    """Post the next step to thread ``w`` (after every write of its inputs)."""
+def post_all(ctl):
+    """Post the next step to every worker thread (rows 1..): True when all of them are polling for it, False
+    when one must be woken (:meth:`StepLoop.finish`)."""
     _fence()
-    ctl[w, POSTED] += 1
+    for w in range(1, ctl.shape[0]):
+        ctl[w, POSTED] += 1
+    _fence()
+    serving = True
+    for w in range(1, ctl.shape[0]):
+        serving = serving and ctl[w, SERVING] != 0
+    return serving
 
 
 @kernel
@@ -305,11 +400,20 @@ def wait_done(ctl, w, polls):
     return False
 
 
+@helper_kernel
+def wait_all(ctl, polls):
+    """:func:`wait_done` for every worker thread: True when all finished within ``polls`` polls each."""
+    done = True
+    for w in range(1, ctl.shape[0]):
+        done = done and wait_done(ctl, w, polls)
+    return done
+
+
 class _Worker:
     """A worker thread: runs the jobs queued to it, among them spells in a step loop (:class:`StepLoop`)."""
 
     def __init__(self, index: int) -> None:
-        self.index = index  # its row in a step loop's control array, and its chunk of envs
+        self.index = index  # its row in a step loop's control array, and its chunk of a job's envs
         self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.serving: np.ndarray | None = None  # the control array of the step loop it polls, if any
         threading.Thread(target=self._run, name=f"arcgames-batch-{index}", daemon=True).start()
@@ -325,21 +429,16 @@ class _Worker:
             serving[self.index, LEAVE] = 1
 
     def serve(self, loop: StepLoop) -> None:
-        """Poll ``loop`` for steps and run this thread's chunk of each, until none comes for a while."""
+        """Poll ``loop`` for steps and step the envs it claims in each, until none comes for a while."""
         ctl, w = loop.ctl, self.index
-        lo, hi = loop.bounds[w], loop.bounds[w + 1]
-        while True:
-            ctl[w, LEAVE] = 0  # before it says where it is, so that a later leave() is not lost
-            self.serving = ctl
-            try:
-                loop.serve(ctl, w, lo, hi, SPIN_POLLS, *loop.args)
-            except BaseException as err:  # the caller waiting on this chunk raises it; the thread lives on
-                loop.failure = err
-                return
-            finally:
-                self.serving = None
-            if ctl[w, POSTED] == ctl[w, DONE]:  # else a step came as it stopped polling: take it
-                return
+        ctl[w, LEAVE] = 0  # before it says where it is, so that a later leave() is not lost
+        self.serving = ctl
+        try:
+            loop.serve(ctl, w, 0, loop.num_envs, SPIN_POLLS, *loop.args)
+        except BaseException as err:  # the caller waiting on this chunk raises it; the thread lives on
+            loop.failure = err
+        finally:
+            self.serving = None
 
 
 _workers: list[_Worker] = []
@@ -382,26 +481,37 @@ def _run_job(future: Future, fn: Callable, lo: int, hi: int, args: tuple) -> Non
 
 
 class StepLoop:
-    """A game's batched step over ``num_envs`` envs with fixed arguments, split across threads whose hand-off
-    costs a few µs (see the notes above :data:`THREADS`): ``step(lo, hi, *args)`` is the game's ``step_range``,
+    """A game's batched step over ``num_envs`` envs with fixed arguments, run by the calling thread and the
+    worker threads together, with a hand-off of a few µs (see the notes above :data:`THREADS`):
+    ``step(ctl, lo, hi, *args)`` is the game's ``step_range`` (it claims envs with :func:`claim`),
     ``serve(ctl, w, lo, hi, polls, *args)`` its ``serve_range``. The arguments' arrays are read anew every
-    step, so the caller writes each step's inputs into them before :meth:`run`."""
+    step, so the caller writes each step's inputs into them before :meth:`run`, or has a compiled step do the
+    whole hand-off (the game's ``run_step``: post, its share of the envs, the wait) and calls :meth:`finish`
+    only when that returned :data:`PENDING`."""
 
     def __init__(self, step: Callable, serve: Callable, num_envs: int, args: tuple) -> None:
         self.step, self.serve, self.args = step, serve, args
-        self.bounds = _bounds(num_envs)
-        self.ctl = np.zeros((len(self.bounds) - 1, 3), dtype=np.int64)
+        self.num_envs = num_envs
+        self.ctl = np.zeros((len(_bounds(num_envs)) - 1, 5), dtype=np.int64)  # a row per thread
         self.failure: BaseException | None = None  # what a worker's chunk raised
 
+    @property
+    def threads(self) -> int:
+        return self.ctl.shape[0]
+
     def run(self) -> None:
-        workers = _workers_for(len(self.bounds) - 2)
-        for worker in workers:
-            post(self.ctl, worker.index)
-            if worker.serving is not self.ctl:  # not polling this loop (or about to stop): ask it in
-                worker.leave()
-                worker.jobs.put(functools.partial(worker.serve, self))
-        self.step(self.bounds[0], self.bounds[1], *self.args)  # the calling thread takes the first chunk
-        for worker in workers:
+        """One step: post it to the workers, step envs with them until all are claimed, wait for theirs."""
+        self.ctl[0, NEXT] = 0  # before the post, whose fence publishes it
+        if not post_all(self.ctl):
+            self._wake()  # before the caller's share, so that they start at once
+        self.step(self.ctl, 0, self.num_envs, *self.args)
+        self.finish()
+
+    def finish(self) -> None:
+        """Wait for the workers to finish the posted step, first asking in those that do not poll this loop,
+        and raise what a chunk raised, or that a worker is stuck."""
+        self._wake()
+        for worker in _workers_for(self.threads - 1):
             since = time.monotonic()
             while not wait_done(self.ctl, worker.index, WAIT_POLLS):
                 time.sleep(0)  # the worker is not running (a busy machine): give it the CPU
@@ -411,3 +521,10 @@ class StepLoop:
                 if time.monotonic() - since > STUCK_SECONDS:
                     raise RuntimeError(f"batched step: worker thread {worker.index} did not finish in {STUCK_SECONDS} "
                                        "s; please report it (ARCGAMES_THREADS=1 runs without threads)")  # fmt: skip
+
+    def _wake(self) -> None:
+        """Queue a spell in this loop to each worker not polling it (asleep, or in another loop or a job)."""
+        for worker in _workers_for(self.threads - 1):
+            if self.ctl[worker.index, SERVING] == 0 and self.ctl[worker.index, POSTED] != self.ctl[worker.index, DONE]:
+                worker.leave()
+                worker.jobs.put(functools.partial(worker.serve, self))

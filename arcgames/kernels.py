@@ -308,16 +308,37 @@ def step_env(n, state, config, inputs, outputs, view):
 
 
 @kernel
-def step_range(lo, hi, state, config, inputs, outputs, view):
-    for n in range(lo, hi):
-        step_env(n, state, config, inputs, outputs, view)
+def step_range(ctl, lo, hi, state, config, inputs, outputs, view):
+    """Envs lo..hi-1 (their steps and frames), claimed a few at a time with the step loop's other threads
+    (arcgames.batch.claim; ctl[0, NEXT] is 0 when a step begins). The one loop that inlines step_env: a second
+    copy of it doubled the batched step's cold compile."""
+    start = _batched.claim(ctl, lo, hi)
+    while start < hi:
+        for n in range(start, min(start + _batched.CLAIM, hi)):
+            step_env(n, state, config, inputs, outputs, view)
+        start = _batched.claim(ctl, lo, hi)
+
+
+@kernel
+def run_step(ctl, lo, hi, polls, actions, legal, settings, state, config, inputs, outputs, view, finals):
+    """A whole step from the calling thread (arcgames.batch.StepLoop), in one call: check and take the actions,
+    post the step to the worker threads, run envs lo..hi, wait for the workers and gather the reset envs' final
+    states. Returns their count, or ILLEGAL (nothing changed) or PENDING (a worker is asleep or late)."""
+    if not _batched.take_actions(actions, legal, settings, state, inputs):
+        return _batched.ILLEGAL
+    ctl[0, _batched.NEXT] = 0
+    serving = _batched.post_all(ctl)
+    step_range(ctl, lo, hi, state, config, inputs, outputs, view)
+    if not serving or not _batched.wait_all(ctl, polls):
+        return _batched.PENDING
+    return _batched.gather_finals(config, outputs, finals)
 
 
 @kernel
 def serve_range(ctl, w, lo, hi, polls, state, config, inputs, outputs, view):
     """A worker thread's spell in a step loop (arcgames.batch.StepLoop): envs lo..hi of every step posted to it."""
     while _batched.next_post(ctl, w, polls):
-        step_range(lo, hi, state, config, inputs, outputs, view)
+        step_range(ctl, lo, hi, state, config, inputs, outputs, view)
         _batched.mark_done(ctl, w)
 
 
@@ -343,6 +364,7 @@ class GameKernels:
         self.advance = module.advance
         self.step_range = module.step_range
         self.serve_range = module.serve_range  # a worker thread's loop over the steps (arcgames.batch.StepLoop)
+        self.run_step = module.run_step  # the calling thread's whole step, hand-off included
         self.step_env = module.step_env  # one env's step, for the CUDA kernel (arcgames.batched.cuda)
         self.search = module.search  # compiled on the solver's first call (arcgames.solver)
 

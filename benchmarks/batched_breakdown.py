@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 
 import numba
+import numpy as np
 import torch
 from rich.console import Console
 from rich.table import Table
@@ -71,10 +72,21 @@ def _best(run: Callable[[int], None], steps: int, rounds: int) -> float:
     return best
 
 
+def _step_range(engine: BatchedEngine, inputs: tuple) -> None:
+    """The whole compiled step of every env on the calling thread (a control array of its row only)."""
+    ctl = np.zeros((1, engine._loop.ctl.shape[1]), dtype=np.int64)
+    engine._step_range(ctl, 0, engine.num_envs, engine._state, engine._config, inputs, engine._outputs, engine._view)
+
+
 def breakdown(game_id: str, num_envs: int = 1024, steps: int = 40, rounds: int = 5) -> dict:
     """The parts of one batched env-step of ``game_id`` (ns per env, one thread) and a scalar step (µs)."""
     game = get_game(game_id)
-    engine = BatchedEngine(game, num_envs, seed=0)
+    threads = batch.THREADS
+    batch.THREADS = 1  # one thread: the parts add up, and the table reads the same on any machine
+    try:
+        engine = BatchedEngine(game, num_envs, seed=0)  # its step loop has the calling thread only
+    finally:
+        batch.THREADS = threads
     advance = compiled(game).advance
     codec = ActionCodec(game.actions)
     decode = _decoder(codec, torch.device("cpu"))
@@ -83,7 +95,7 @@ def breakdown(game_id: str, num_envs: int = 1024, steps: int = 40, rounds: int =
     engine._options[:] = (1, 1, -1, engine.undo_depth if engine._undo else 0)  # auto-reset, as the bench steps
     scratch = (engine._reset_level, engine._options, engine._acts)
     inputs = [(a.numpy(), x.numpy(), y.numpy(), *scratch) for a, x, y in batches]
-    state, config, outputs, view = engine._state, engine._config, engine._outputs, engine._view
+    state, config, outputs = engine._state, engine._config, engine._outputs
 
     def step(i: int) -> None:
         engine.step(*batches[i % _BATCHES], auto_reset=True)
@@ -92,15 +104,10 @@ def breakdown(game_id: str, num_envs: int = 1024, steps: int = 40, rounds: int =
     runs = {
         "bookkeeping": lambda i: _bookkeeping(0, num_envs, state, config, inputs[i % _BATCHES], outputs),
         "rules": lambda i: _with_rules(advance, 0, num_envs, state, config, inputs[i % _BATCHES], outputs),
-        "drawing": lambda i: engine._step_range(0, num_envs, state, config, inputs[i % _BATCHES], outputs, view),
+        "drawing": lambda i: _step_range(engine, inputs[i % _BATCHES]),
         "python": step,
     }
-    threads = batch.THREADS
-    batch.THREADS = 1  # one thread: the parts add up, and the table reads the same on any machine
-    try:
-        totals = {part: _best(run, steps, rounds) / num_envs * 1e9 for part, run in runs.items()}
-    finally:
-        batch.THREADS = threads
+    totals = {part: _best(run, steps, rounds) / num_envs * 1e9 for part, run in runs.items()}
     # Each run includes the parts before it: a part is the difference (on a noisy machine a small one can
     # come out a little below zero; the parts always add up to the whole step).
     cumulative = [0.0, *(totals[part] for part in PARTS)]

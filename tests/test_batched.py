@@ -240,6 +240,16 @@ def test_bad_inputs_are_rejected_with_the_fix_named() -> None:
         e.reset(level=last + 1)
     with pytest.raises(ValueError, match=rf"envs \[1\] got \[{last + 2}\]"):
         e.reset(level=longs(0, last + 2, 0))
+    with pytest.raises(ValueError, match=rf"reset_level must be None .* in 0\.\.{last}, got {last + 1}"):
+        e.step(longs(1, 1, 1), zeros, zeros, auto_reset=True, reset_level=last + 1)
+    with pytest.raises(ValueError, match=r"max_actions must be None \(no limit\) or a positive integer, got 2\.5"):
+        e.step(longs(1, 1, 1), zeros, zeros, auto_reset=True, max_actions=2.5)
+    with pytest.raises(ValueError, match=r"max_actions must be .*, got 0"):
+        e.step(longs(1, 1, 1), zeros, zeros, auto_reset=True, max_actions=0)
+    assert e.action_count.tolist() == [0, 0, 0], "a rejected step changes nothing"
+    strided = longs(1, 9, 1, 9, 1, 9)[::2]  # a non-contiguous view is read as its values
+    e.step(strided, zeros, zeros)
+    assert e.action_count.tolist() == [1, 1, 1]
     with pytest.raises(ValueError, match="num_envs must be a positive integer"):
         engine(n=0)
 

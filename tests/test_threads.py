@@ -15,19 +15,23 @@ from arcgames import batch
 
 
 @numba.njit(nogil=True)
-def count_range(lo, hi, counts, step):
-    """Every env of the chunk records the step it saw: a missed or doubled step shows."""
-    for n in range(lo, hi):
-        if counts[n] == step[0] - 1:
-            counts[n] = step[0]
-        else:
-            counts[n] = -1
+def count_range(ctl, lo, hi, counts, step):
+    """Every env this thread claims records the step it saw: a missed or doubled step, or an env two threads
+    stepped, shows."""
+    start = batch.claim(ctl, lo, hi)
+    while start < hi:
+        for n in range(start, min(start + batch.CLAIM, hi)):
+            if counts[n] == step[0] - 1:
+                counts[n] = step[0]
+            else:
+                counts[n] = -1
+        start = batch.claim(ctl, lo, hi)
 
 
 @numba.njit(nogil=True)
 def serve_count(ctl, w, lo, hi, polls, counts, step):
     while batch.next_post(ctl, w, polls):
-        count_range(lo, hi, counts, step)
+        count_range(ctl, lo, hi, counts, step)
         batch.mark_done(ctl, w)
 
 
@@ -49,7 +53,7 @@ def advance(loop: batch.StepLoop, step: np.ndarray) -> None:
 
 def test_a_step_loop_steps_every_env_once_per_step_fast_or_after_its_workers_slept(threads) -> None:
     loop, counts, step = stepper(1000)
-    assert len(loop.bounds) == 5  # four chunks: the caller's and three workers'
+    assert loop.threads == 4  # the caller and three workers
     for i in range(300):
         if i % 50 == 49:
             time.sleep(0.005)  # longer than the workers poll: they sleep, and the next step wakes them
@@ -80,7 +84,7 @@ def bump_range(lo, hi, values):
 
 def test_few_envs_stay_on_the_calling_thread(threads) -> None:
     loop, counts, step = stepper(batch.MIN_CHUNK + 10)
-    assert loop.bounds == [0, batch.MIN_CHUNK + 10]
+    assert loop.threads == 1
     advance(loop, step)
     assert (counts == 1).all()
 
@@ -111,7 +115,7 @@ def test_a_stuck_worker_is_an_error_not_a_hang(threads, monkeypatch: pytest.Monk
     finally:
         release.set()
         blocker.join()
-    for row in range(1, len(loop.bounds) - 1):  # freed, the workers finish the step that timed out
+    for row in range(1, loop.threads):  # freed, the workers finish the step that timed out
         while not batch.wait_done(loop.ctl, row, 1000):
             time.sleep(0.01)
     advance(loop, step)

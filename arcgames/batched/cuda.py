@@ -43,7 +43,7 @@ from torch import Tensor
 
 from arcgames import batch
 from arcgames.actions import FRAME_SIZE, ActionId
-from arcgames.batched.engine import BatchedEngine, FinalStates, StepOutcome, check_tensor, raise_illegal
+from arcgames.batched.engine import BatchedEngine, FinalStates, StepOutcome, check_settings, check_tensor, raise_illegal
 from arcgames.engine import compiled
 from arcgames.game import Game
 from arcgames.kernels import warm
@@ -222,6 +222,7 @@ class CudaBatchedEngine(BatchedEngine):
         for buffer, value in ((kinds, action_type), (xs, x), (ys, y)):
             buffer.copy_(value)
         if auto_reset:
+            check_settings(reset_level, max_actions, self.num_levels)
             if reset_level is None:
                 reset_levels.copy_(self.sample_levels())
             else:

@@ -44,13 +44,13 @@ from arcgames.draw import STRIP_KEYS
 from arcgames.engine import GameEndedError, GameState, compiled
 from arcgames.game import Game
 from arcgames.kernels import warm
-from arcgames.kinds import FLAGS, OBJECT_BASE
+from arcgames.kinds import FLAGS
 from arcgames.state import NUM_VARS
 
 # game_state codes, and the GameState each stands for.
 NOT_FINISHED, WIN, GAME_OVER = batch.NOT_FINISHED, batch.WIN, batch.GAME_OVER
 GAME_STATES = (GameState.NOT_FINISHED, GameState.WIN, GameState.GAME_OVER)
-PAD = OBJECT_BASE - 1  # the padding terrain: the last terrain id, which no kind may use
+PAD = batch.PAD  # the padding terrain
 
 _SHOWN_INDICES = 20  # env indices listed in an error message before "and N more"
 
@@ -123,7 +123,7 @@ class BatchedEngine:
         self.undo_depth = undo_depth
         self.num_levels = game.num_levels
         kernels = compiled(game)
-        self._step_range, self._serve_range = kernels.step_range, kernels.serve_range
+        self._step_range, self._serve_range, self._run_step = kernels.step_range, kernels.serve_range, kernels.run_step
 
         levels = game.parsed
         self.height = height = max(lv.layout.height for lv in levels)
@@ -162,13 +162,18 @@ class BatchedEngine:
         self._reset_level = np.zeros(n, dtype=np.int64)
         self._options = np.zeros(4, dtype=np.int64)
         self._acts = np.zeros((n, 5), dtype=np.int64)
+        self._flags = np.zeros((5, n), dtype=bool)  # completed, won, lost, truncated, reset: one copy a step
         self._outputs = (
-            *(np.zeros(n, dtype=bool) for _ in range(5)),
+            *self._flags,
             np.zeros((n, row), dtype=np.uint8),
             np.zeros((n, NUM_VARS), dtype=np.int32),
             np.zeros((n, 5), dtype=np.int64),
             np.zeros(n, dtype=bool),
         )
+        # The reset envs' final states, gathered by the step (batch.gather_finals): env index and counters, boards
+        # padded as ``grid``, vars.
+        self._finals = (np.zeros((6, n), dtype=np.int64), np.zeros((n, 2, height, width), dtype=np.uint8),
+                        np.zeros((n, NUM_VARS), dtype=np.int32))  # fmt: skip
         frames = np.full((n, FRAME_SIZE, FRAME_SIZE), game.background, dtype=np.uint8)
         self._view = (game.look.arrays(), frames, *self._drawn(n))
         self._frames = torch.from_numpy(frames)
@@ -191,8 +196,12 @@ class BatchedEngine:
         loop = self._loop
 
         def compile_step() -> None:
-            self._step_range(0, 0, *loop.args)
             self._serve_range(loop.ctl, 0, 0, 0, 0, *loop.args)  # no polls: returns at once
+            # RESET everywhere (the action buffers' zeros), judged legal and taken, but no env stepped and no
+            # worker posted: a control array without workers' rows.
+            no_workers = np.zeros((1, loop.ctl.shape[1]), dtype=np.int64)
+            self._run_step(no_workers, 0, 0, 0, self._actions, self._legal, (0, 0, -1, 0, -1), *loop.args, self._finals)
+            batch.gather_finals(self._config, self._outputs, self._finals)
             self._packed(self._padded(self._outputs[5][:0], self._state[2][:0]), self._state[2][:0])  # no boards
 
         warm(f"the batched step of game {self.game.id}", self._step_range, compile_step)
@@ -285,36 +294,45 @@ class BatchedEngine:
         ``reset_level`` (None: a level sampled uniformly with the engine's generator),
         and a :class:`StepOutcome` says what happened.
         """
-        for name, value in (("action_type", action_type), ("x", x), ("y", y)):
-            check_tensor(name, value, torch.long, self.num_envs, self.device)
-        kinds, xs, ys = action_type.numpy(), x.numpy(), y.numpy()
-        if batch.first_illegal(kinds, xs, ys, self._state[4], self._legal) >= 0:
-            raise_illegal(self.game, self.game_state, action_type, x, y)
+        actions = tuple(self._action_array(name, value) for name, value in (("action_type", action_type), ("x", x),
+                                                                             ("y", y)))  # fmt: skip
         if auto_reset:
+            check_settings(reset_level, max_actions, self.num_levels)
             if reset_level is None:
                 self._reset_level[:] = self.sample_levels().numpy()
-            else:
-                self._reset_level.fill(reset_level)
-        self._options[:] = (auto_reset, reset_on_game_over, -1 if max_actions is None else max_actions,
-                            self.undo_depth if self._undo else 0)  # fmt: skip
-        for buffer, values in zip(self._actions, (kinds, xs, ys), strict=True):
-            buffer[:] = values
-        self._loop.run()
-        completed = torch.from_numpy(self._outputs[0].copy())  # a fresh tensor: the buffer is reused
+        keep = -1 if reset_level is None or not auto_reset else reset_level
+        settings = (int(auto_reset), int(reset_on_game_over), -1 if max_actions is None else max_actions,
+                    self.undo_depth if self._undo else 0, keep)  # fmt: skip
+        loop = self._loop
+        resets = self._run_step(loop.ctl, 0, self.num_envs, batch.WAIT_POLLS, actions, self._legal,
+                                settings, *loop.args, self._finals)  # fmt: skip
+        if resets == batch.ILLEGAL:
+            raise_illegal(self.game, self.game_state, action_type, x, y)
+        if resets == batch.PENDING:
+            loop.finish()
+            resets = batch.gather_finals(self._config, self._outputs, self._finals)
         if not auto_reset:
-            return completed
-        won, lost, truncated, reset = (torch.from_numpy(a.copy()) for a in self._outputs[1:5])
+            return torch.from_numpy(self._flags[0].copy())  # a fresh tensor: the buffer is reused
+        completed, won, lost, truncated, reset = torch.from_numpy(self._flags.copy()).unbind()
         final = None
-        index = np.flatnonzero(self._outputs[4])
-        if index.size:
-            counters = self._outputs[7][index]
-            final = FinalStates(
-                torch.from_numpy(index),
-                torch.from_numpy(self._padded(self._outputs[5][index], counters[:, 0])),
-                torch.from_numpy(self._outputs[6][index]),
-                *(torch.from_numpy(np.ascontiguousarray(counters[:, i])) for i in range(5)),
-            )
+        if resets:
+            index, *counters = torch.from_numpy(self._finals[0][:, :resets].copy()).unbind()
+            grid, vars = (torch.from_numpy(a[:resets].copy()) for a in self._finals[1:])
+            final = FinalStates(index, grid, vars, *counters)
         return StepOutcome(completed, won, lost, truncated, reset, final)
+
+    def _action_array(self, name: str, value: object) -> np.ndarray:
+        """The step's (N,) int64 input ``name`` as a C-contiguous array the compiled step reads: checked in a few
+        attribute reads when it is one already, with :func:`check_tensor`'s clear errors when it is not."""
+        if (
+            type(value) is not Tensor
+            or value.dtype is not torch.long
+            or value.shape != (self.num_envs,)
+            or (value.device.type != "cpu")
+        ):
+            check_tensor(name, value, torch.long, self.num_envs, self.device)
+        array = value.numpy()
+        return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
     def frames(self) -> Tensor:
         """The current frames (N, 64, 64) uint8. A live buffer, updated in place: clone it to keep it."""
@@ -392,6 +410,17 @@ def check_tensor(name: str, value: object, dtype: torch.dtype, n: int, device: t
         raise ValueError(f"{name} has shape {tuple(value.shape)}; it must be ({n},), one entry per env")
     if _normalise(value.device) != device:
         raise ValueError(f"{name} is on {value.device} but the engine is on {device}; use .to('{device}')")
+
+
+def check_settings(reset_level: object, max_actions: object, num_levels: int) -> None:
+    """An auto-reset step's ``reset_level`` (None or a level index) and ``max_actions`` (None or a positive int)."""
+    if reset_level is not None and (isinstance(reset_level, bool) or not isinstance(reset_level, int)
+                                    or not 0 <= reset_level < num_levels):  # fmt: skip
+        raise ValueError(f"reset_level must be None (a sampled level) or an integer in 0..{num_levels - 1}, "
+                         f"got {reset_level!r}")  # fmt: skip
+    if max_actions is not None and (isinstance(max_actions, bool) or not isinstance(max_actions, int)
+                                    or max_actions < 1):  # fmt: skip
+        raise ValueError(f"max_actions must be None (no limit) or a positive integer, got {max_actions!r}")
 
 
 def raise_illegal(game: Game, game_state: Tensor, action_type: Tensor, x: Tensor, y: Tensor) -> None:
