@@ -296,7 +296,7 @@ MIN_CHUNK = 64  # envs per thread at least: below that a thread costs more than 
 SPIN_POLLS = 20_000  # polls a worker makes for the next step before it sleeps (~0.3-0.6 ms)
 WAIT_POLLS = 100_000  # polls the caller makes for a worker's chunk before it yields the CPU once
 STUCK_SECONDS = 120  # a chunk of a step takes milliseconds: a worker this late is stuck, and the step says so
-POSTED, DONE, LEAVE, SERVING, NEXT = range(5)  # a step loop's control columns, one row per thread (NEXT: row 0's)
+POSTED, DONE, LEAVE, SERVING, NEXT = range(5)  # a step loop's control columns, one row per thread
 CLAIM = 32  # envs a thread claims at a time (claim)
 ILLEGAL, PENDING = -1, -2  # what a compiled step (a game's run_step) returns when not the count of envs reset
 
@@ -342,11 +342,19 @@ def _fetch_add(typingctx, array, index, value):
 
 
 @helper_kernel
-def claim(ctl, lo, hi):
-    """The first of the next :data:`CLAIM` envs of lo..hi-1 for this thread to step (hi once all are claimed):
-    threads take work as they come free, so that one that the machine holds back (another process, a busy
-    core) does not hold up the step while the others wait."""
-    return min(lo + _fetch_add(ctl[0], NEXT, CLAIM), hi)
+def claim(ctl, w, lo, hi):
+    """The next envs (start, end) of lo..hi-1 for thread ``w`` to step, :data:`CLAIM` at most, (hi, hi) once all
+    are claimed: from its own share first (the envs it stepped last time, still in its core's cache), then
+    from the other threads' shares, so that one the machine holds back (another process, a busy core) does
+    not hold up the step while the others wait. Thread v's share is claimed through ``ctl[v, NEXT]``."""
+    threads = ctl.shape[0]
+    for k in range(threads):
+        v = (w + k) % threads
+        end = lo + (hi - lo) * (v + 1) // threads
+        start = lo + (hi - lo) * v // threads + _fetch_add(ctl[v], NEXT, CLAIM)
+        if start < end:
+            return start, min(start + CLAIM, end)
+    return hi, hi
 
 
 @helper_kernel
@@ -483,7 +491,7 @@ def _run_job(future: Future, fn: Callable, lo: int, hi: int, args: tuple) -> Non
 class StepLoop:
     """A game's batched step over ``num_envs`` envs with fixed arguments, run by the calling thread and the
     worker threads together, with a hand-off of a few µs (see the notes above :data:`THREADS`):
-    ``step(ctl, lo, hi, *args)`` is the game's ``step_range`` (it claims envs with :func:`claim`),
+    ``step(ctl, w, lo, hi, *args)`` is the game's ``step_range`` (thread w claims envs with :func:`claim`),
     ``serve(ctl, w, lo, hi, polls, *args)`` its ``serve_range``. The arguments' arrays are read anew every
     step, so the caller writes each step's inputs into them before :meth:`run`, or has a compiled step do the
     whole hand-off (the game's ``run_step``: post, its share of the envs, the wait) and calls :meth:`finish`
@@ -501,10 +509,10 @@ class StepLoop:
 
     def run(self) -> None:
         """One step: post it to the workers, step envs with them until all are claimed, wait for theirs."""
-        self.ctl[0, NEXT] = 0  # before the post, whose fence publishes it
+        self.ctl[:, NEXT] = 0  # before the post, whose fence publishes it
         if not post_all(self.ctl):
             self._wake()  # before the caller's share, so that they start at once
-        self.step(self.ctl, 0, self.num_envs, *self.args)
+        self.step(self.ctl, 0, 0, self.num_envs, *self.args)
         self.finish()
 
     def finish(self) -> None:

@@ -308,15 +308,15 @@ def step_env(n, state, config, inputs, outputs, view):
 
 
 @kernel
-def step_range(ctl, lo, hi, state, config, inputs, outputs, view):
-    """Envs lo..hi-1 (their steps and frames), claimed a few at a time with the step loop's other threads
-    (arcgames.batch.claim; ctl[0, NEXT] is 0 when a step begins). The one loop that inlines step_env: a second
-    copy of it doubled the batched step's cold compile."""
-    start = _batched.claim(ctl, lo, hi)
-    while start < hi:
-        for n in range(start, min(start + _batched.CLAIM, hi)):
+def step_range(ctl, w, lo, hi, state, config, inputs, outputs, view):
+    """Envs lo..hi-1 (their steps and frames) that thread w claims, a few at a time, with the step loop's other
+    threads (arcgames.batch.claim; ctl[:, NEXT] is 0 when a step begins). The one loop that inlines step_env:
+    a second copy of it doubled the batched step's cold compile."""
+    start, end = _batched.claim(ctl, w, lo, hi)
+    while start < end:
+        for n in range(start, end):
             step_env(n, state, config, inputs, outputs, view)
-        start = _batched.claim(ctl, lo, hi)
+        start, end = _batched.claim(ctl, w, lo, hi)
 
 
 @kernel
@@ -326,9 +326,10 @@ def run_step(ctl, lo, hi, polls, actions, legal, settings, state, config, inputs
     states. Returns their count, or ILLEGAL (nothing changed) or PENDING (a worker is asleep or late)."""
     if not _batched.take_actions(actions, legal, settings, state, inputs):
         return _batched.ILLEGAL
-    ctl[0, _batched.NEXT] = 0
+    for w in range(ctl.shape[0]):
+        ctl[w, _batched.NEXT] = 0
     serving = _batched.post_all(ctl)
-    step_range(ctl, lo, hi, state, config, inputs, outputs, view)
+    step_range(ctl, 0, lo, hi, state, config, inputs, outputs, view)
     if not serving or not _batched.wait_all(ctl, polls):
         return _batched.PENDING
     return _batched.gather_finals(config, outputs, finals)
@@ -338,7 +339,7 @@ def run_step(ctl, lo, hi, polls, actions, legal, settings, state, config, inputs
 def serve_range(ctl, w, lo, hi, polls, state, config, inputs, outputs, view):
     """A worker thread's spell in a step loop (arcgames.batch.StepLoop): envs lo..hi of every step posted to it."""
     while _batched.next_post(ctl, w, polls):
-        step_range(ctl, lo, hi, state, config, inputs, outputs, view)
+        step_range(ctl, w, lo, hi, state, config, inputs, outputs, view)
         _batched.mark_done(ctl, w)
 
 

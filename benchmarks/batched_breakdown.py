@@ -75,7 +75,7 @@ def _best(run: Callable[[int], None], steps: int, rounds: int) -> float:
 def _step_range(engine: BatchedEngine, inputs: tuple) -> None:
     """The whole compiled step of every env on the calling thread (a control array of its row only)."""
     ctl = np.zeros((1, engine._loop.ctl.shape[1]), dtype=np.int64)
-    engine._step_range(ctl, 0, engine.num_envs, engine._state, engine._config, inputs, engine._outputs, engine._view)
+    engine._step_range(ctl, 0, 0, engine.num_envs, engine._state, engine._config, inputs, engine._outputs, engine._view)
 
 
 def breakdown(game_id: str, num_envs: int = 1024, steps: int = 40, rounds: int = 5) -> dict:

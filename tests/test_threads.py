@@ -15,23 +15,23 @@ from arcgames import batch
 
 
 @numba.njit(nogil=True)
-def count_range(ctl, lo, hi, counts, step):
-    """Every env this thread claims records the step it saw: a missed or doubled step, or an env two threads
+def count_range(ctl, w, lo, hi, counts, step):
+    """Every env thread w claims records the step it saw: a missed or doubled step, or an env two threads
     stepped, shows."""
-    start = batch.claim(ctl, lo, hi)
-    while start < hi:
-        for n in range(start, min(start + batch.CLAIM, hi)):
+    start, end = batch.claim(ctl, w, lo, hi)
+    while start < end:
+        for n in range(start, end):
             if counts[n] == step[0] - 1:
                 counts[n] = step[0]
             else:
                 counts[n] = -1
-        start = batch.claim(ctl, lo, hi)
+        start, end = batch.claim(ctl, w, lo, hi)
 
 
 @numba.njit(nogil=True)
 def serve_count(ctl, w, lo, hi, polls, counts, step):
     while batch.next_post(ctl, w, polls):
-        count_range(ctl, lo, hi, counts, step)
+        count_range(ctl, w, lo, hi, counts, step)
         batch.mark_done(ctl, w)
 
 
