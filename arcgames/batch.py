@@ -385,8 +385,10 @@ def mark_done(ctl, w):
 
 @kernel
 def post_all(ctl):
-    """Post the next step to every worker thread (rows 1..): True when all of them are polling for it, False
-    when one must be woken (:meth:`StepLoop.finish`)."""
+    """Post the next step to every worker thread (rows 1..), its envs all unclaimed (:func:`claim`): True when
+    all of them are polling for it, False when one must be woken (:meth:`StepLoop.finish`)."""
+    for w in range(ctl.shape[0]):
+        ctl[w, NEXT] = 0
     _fence()
     for w in range(1, ctl.shape[0]):
         ctl[w, POSTED] += 1
@@ -509,7 +511,6 @@ class StepLoop:
 
     def run(self) -> None:
         """One step: post it to the workers, step envs with them until all are claimed, wait for theirs."""
-        self.ctl[:, NEXT] = 0  # before the post, whose fence publishes it
         if not post_all(self.ctl):
             self._wake()  # before the caller's share, so that they start at once
         self.step(self.ctl, 0, 0, self.num_envs, *self.args)

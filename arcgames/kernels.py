@@ -310,7 +310,7 @@ def step_env(n, state, config, inputs, outputs, view):
 @kernel
 def step_range(ctl, w, lo, hi, state, config, inputs, outputs, view):
     """Envs lo..hi-1 (their steps and frames) that thread w claims, a few at a time, with the step loop's other
-    threads (arcgames.batch.claim; ctl[:, NEXT] is 0 when a step begins). The one loop that inlines step_env:
+    threads (arcgames.batch.claim; post_all leaves every share unclaimed). The one loop that inlines step_env:
     a second copy of it doubled the batched step's cold compile."""
     start, end = _batched.claim(ctl, w, lo, hi)
     while start < end:
@@ -326,8 +326,6 @@ def run_step(ctl, lo, hi, polls, actions, legal, settings, state, config, inputs
     states. Returns their count, or ILLEGAL (nothing changed) or PENDING (a worker is asleep or late)."""
     if not _batched.take_actions(actions, legal, settings, state, inputs):
         return _batched.ILLEGAL
-    for w in range(ctl.shape[0]):
-        ctl[w, _batched.NEXT] = 0
     serving = _batched.post_all(ctl)
     step_range(ctl, 0, lo, hi, state, config, inputs, outputs, view)
     if not serving or not _batched.wait_all(ctl, polls):
